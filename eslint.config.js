@@ -1,0 +1,26 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.switchyard/**', 'coverage/**', 'schemas/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', performance: 'readonly', structuredClone: 'readonly', Buffer: 'readonly', queueMicrotask: 'readonly', setImmediate: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', fetch: 'readonly', Response: 'readonly', Request: 'readonly', Headers: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.name='eval']", message: 'eval is never allowed' }, { selector: "NewExpression[callee.name='Function']", message: 'new Function is never allowed' }],
+    },
+  },
+  {
+    // The engine-agnostic core never imports an engine SDK; adapters are loaded lazily through the registry.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['@langchain/*', 'llamaindex', '@llamaindex/*', 'openai', 'bree', 'pg', 'unpdf', 'html-to-text', 'csv-parse'], message: 'engine SDKs belong in adapters/<engine>/' },
+        { group: ['../adapters/*', '../../adapters/*'], message: 'the core reaches adapters only through the registry (src/builtin-adapters.ts)' },
+      ] }],
+    },
+  },
+  { files: ['src/builtin-adapters.ts'], rules: { 'no-restricted-imports': 'off' } },
+);

@@ -1,0 +1,138 @@
+import type { z } from 'zod';
+import type { EngineEvent, PendingApprovalInfo, StageStatus } from './events/types.js';
+
+/** One entry of the audit trail (seed 003's WorkflowContext.history). */
+export interface HistoryEntry {
+  readonly stageId: string;
+  /** The engine type that ran the stage (`agno`, `langgraph`, ...), or `hub` for decisions. */
+  readonly engine: string;
+  readonly attempt: number;
+  /** ISO timestamps. */
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly durationMs: number;
+  readonly outcome: StageStatus | 'retry' | 'decision';
+  readonly output?: unknown;
+  readonly error?: SerializedError;
+  /** Why the hub did something: the `auto` engine decision, a skipped `when`, a failure path taken. */
+  readonly reasons?: readonly string[];
+}
+
+export interface SerializedError {
+  readonly code: string;
+  readonly message: string;
+  readonly path?: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** The decision a human gave on a pending approval; handed to the stage when the run resumes. */
+export interface ApprovalDecision {
+  readonly approved: boolean;
+  readonly data?: Readonly<Record<string, unknown>>;
+  readonly reason?: string;
+  readonly by?: string;
+}
+
+/**
+ * What every stage sees: seed 003's WorkflowContext plus cancellation and events.
+ * The hub builds one per stage attempt; adapters never talk to each other, only to this.
+ */
+export interface StageContext {
+  readonly runId: string;
+  readonly stageId: string;
+  /** The engine type running this stage. */
+  readonly engine: string;
+  readonly pipelineName: string;
+  readonly goal: string;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** The run's input as given to `run(pipeline, { input })`. */
+  readonly runInput: unknown;
+  /** This stage's input: the stage's `input` transformer applied, or the previous stage's output. */
+  readonly input: unknown;
+  /** The shared data bus: stages may read and write it. */
+  readonly data: Record<string, unknown>;
+  readonly history: readonly HistoryEntry[];
+  /** The last output of a stage id or of an engine type; with no argument, of the last completed stage. */
+  getLastOutput(typeOrStageId?: string): unknown;
+  /** Aborted on cancellation, on the run deadline and on the stage timeout. */
+  readonly signal: AbortSignal;
+  /** Forward an engine-level event (progress, node started, tool called). */
+  emit(event: EngineEvent): void;
+  /** Where switchyard keeps its files (`SWITCHYARD_HOME`, default `./.switchyard`). */
+  readonly home: string;
+  /** Directory the pipeline file lives in (or the working directory for code pipelines); relative paths resolve from here. */
+  readonly baseDir: string;
+  /** Set when the run is resumed after a human decision on this stage's pending approval. */
+  readonly approval?: ApprovalDecision;
+  /** Things the pipeline declared or the caller registered that adapters may look up by name (agents, tools, handlers, graphs). */
+  readonly resources: ResourceRegistry;
+}
+
+/** Named things users register in code or list in pipeline files: agents, tools, handlers, workflows. */
+export interface ResourceRegistry {
+  get<T = unknown>(kind: string, name: string): T | undefined;
+  has(kind: string, name: string): boolean;
+  names(kind: string): string[];
+  set(kind: string, name: string, value: unknown): void;
+}
+
+const WAITING = Symbol.for('switchyard.waiting');
+
+/** What an adapter returns when the stage must stop for a human: the run ends with status `waiting`. */
+export interface WaitingForApproval {
+  readonly [WAITING]: true;
+  readonly approval: PendingApprovalInfo;
+  /** Partial output so far (for example the graph state at the interrupt). */
+  readonly partial?: unknown;
+}
+
+export function waitForApproval(approval: PendingApprovalInfo, partial?: unknown): WaitingForApproval {
+  return { [WAITING]: true, approval, partial };
+}
+
+export function isWaitingForApproval(value: unknown): value is WaitingForApproval {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[WAITING] === true;
+}
+
+/** Context for validating a stage's task against what the pipeline declares (agent names, handlers, paths). */
+export interface ValidationContext {
+  readonly path: string;
+  readonly resources: ResourceRegistry;
+  readonly baseDir: string;
+}
+
+export interface HealthStatus {
+  readonly ok: boolean;
+  readonly detail?: string;
+}
+
+/**
+ * The one seam every engine sits behind.
+ * `taskSchema` validates a stage's `task` before anything runs; `execute` runs it.
+ * An adapter must honour `context.signal` (reject promptly with a CANCELLED or TIMEOUT SwitchyardError
+ * or an AbortError) and may emit engine events through `context.emit`.
+ */
+export interface OrchestratorAdapter<Task = unknown, Output = unknown> {
+  readonly type: string;
+  readonly taskSchema: z.ZodType<Task>;
+  execute(task: Task, context: StageContext): Promise<Output | WaitingForApproval>;
+  /** Checks that need more than the schema (unknown agent or handler names); throw a SwitchyardError naming `ctx.path`. */
+  validate?(task: Task, ctx: ValidationContext): void;
+  /**
+   * Top-level pipeline keys this adapter owns (for example `agents` for agno). The core pipeline schema
+   * accepts them as opaque values; `prepare` validates them and registers resources before tasks are validated.
+   */
+  readonly declares?: readonly string[];
+  /** Called once per pipeline before task validation, for every adapter a stage uses or whose `declares` keys are present. */
+  prepare?(declarations: Readonly<Record<string, unknown>>, ctx: ValidationContext): void | Promise<void>;
+  health?(): Promise<HealthStatus>;
+  close?(): Promise<void>;
+}
+
+/** Lazily loads an adapter; the registry calls it the first time a stage needs the type. */
+export type AdapterLoader = () => Promise<OrchestratorAdapter>;
+
+export function defineAdapter<Task, Output>(adapter: OrchestratorAdapter<Task, Output>): OrchestratorAdapter<Task, Output> {
+  return adapter;
+}

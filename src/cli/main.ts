@@ -1,0 +1,50 @@
+import { Command, CommanderError } from 'commander';
+import { COMMANDS } from './commands/index.js';
+import { reportError } from './output.js';
+
+/**
+ * The CLI entry: a thin shell that builds the command tree and dispatches.
+ * Command files import nothing heavy at top level; their actions import the library lazily,
+ * so `switchyard select` never loads an engine SDK.
+ * Returns the exit code: 0 success, 1 a run or check failed, 2 bad input.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('switchyard')
+    .description('Route each stage of a multi-stage AI pipeline to the orchestration engine that fits it.')
+    .version(await readVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage and examples)')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  let exitCode = 0;
+  const setExitCode = (code: number) => {
+    exitCode = code;
+  };
+  for (const define of COMMANDS) define(program, setExitCode);
+  for (const command of program.commands) command.exitOverride();
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      if (error.exitCode === 0) return 0;
+      return 2;
+    }
+    return reportError(error);
+  }
+}
+
+async function readVersion(): Promise<string> {
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  for (const candidate of ['../../package.json', '../../../package.json']) {
+    try {
+      return (require(candidate) as { version: string }).version;
+    } catch {
+      // try the next layout (source vs dist)
+    }
+  }
+  return '0.0.0';
+}
