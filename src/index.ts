@@ -19,5 +19,6 @@ export type {
 export type { EngineEvent, RunEvent, RunEventType, RunStatus, StageStatus, EventSink, PendingApprovalInfo } from './events/types.js';
 export type { RunStore, RunRecord, StageRecord, ApprovalRecord, ScheduleRecord, ListRunsOptions } from './store/types.js';
 export { Resources } from './resources.js';
+export { openRunStore, resolveHome } from './store/index.js';
 export { resolveHandler, isAgentLike } from './handler.js';
 export type { Handler, AgentLike, AgentLikeResult, HandlerBinding } from './handler.js';

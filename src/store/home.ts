@@ -1,0 +1,6 @@
+import { resolve } from 'node:path';
+
+/** Where switchyard keeps its files: the explicit option, else `SWITCHYARD_HOME`, else `./.switchyard`. */
+export function resolveHome(home?: string): string {
+  return resolve(home ?? process.env.SWITCHYARD_HOME ?? '.switchyard');
+}

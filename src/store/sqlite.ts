@@ -1,0 +1,164 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { HistoryEntry } from '../adapter.js';
+import { SwitchyardError } from '../errors.js';
+import type { RunEvent } from '../events/types.js';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.js';
+import type { ApprovalRecord, ListRunsOptions, RunRecord, RunStore, ScheduleRecord, StageRecord } from './types.js';
+
+type Database = BetterSqlite3.Database;
+type Statement = BetterSqlite3.Statement;
+
+/**
+ * The embedded run store: one SQLite file (WAL mode) under the switchyard home.
+ * Several processes may open it at once (a scheduler and a CLI, a killed run and its resume).
+ */
+export class SqliteRunStore implements RunStore {
+  readonly file: string;
+  readonly #db: Database;
+  readonly #stmt: Record<string, Statement>;
+  #stageOrder = new Map<string, number>();
+
+  constructor(db: Database, file: string) {
+    this.#db = db;
+    this.file = file;
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.exec(SCHEMA_SQL);
+    db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+    const version = Number((db.prepare('SELECT value FROM meta WHERE key = ?').get('schema_version') as { value: string }).value);
+    if (version > SCHEMA_VERSION) {
+      throw new SwitchyardError('CONFLICT', `${file} was written by a newer switchyard (schema ${version}, this one knows ${SCHEMA_VERSION})`, { file });
+    }
+    this.#stmt = {
+      insertRun: db.prepare('INSERT INTO runs (run_id, pipeline_name, status, created_at, updated_at, body) VALUES (?, ?, ?, ?, ?, ?)'),
+      updateRun: db.prepare('UPDATE runs SET status = ?, updated_at = ?, body = ? WHERE run_id = ?'),
+      getRun: db.prepare('SELECT body FROM runs WHERE run_id = ?'),
+      listRuns: db.prepare('SELECT body FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?'),
+      listRunsByStatus: db.prepare('SELECT body FROM runs WHERE status = ? ORDER BY created_at DESC, rowid DESC LIMIT ?'),
+      saveStage: db.prepare(
+        'INSERT INTO stages (run_id, stage_id, ord, body) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, stage_id) DO UPDATE SET body = excluded.body',
+      ),
+      maxStageOrd: db.prepare('SELECT COALESCE(MAX(ord), -1) AS ord FROM stages WHERE run_id = ?'),
+      listStages: db.prepare('SELECT body FROM stages WHERE run_id = ? ORDER BY ord'),
+      appendHistory: db.prepare('INSERT INTO history (run_id, seq, body) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM history WHERE run_id = ?), ?)'),
+      listHistory: db.prepare('SELECT body FROM history WHERE run_id = ? ORDER BY seq'),
+      appendEvent: db.prepare('INSERT OR REPLACE INTO events (run_id, seq, type, body) VALUES (?, ?, ?, ?)'),
+      listEvents: db.prepare('SELECT body FROM events WHERE run_id = ? ORDER BY seq'),
+      saveApproval: db.prepare(
+        'INSERT INTO approvals (run_id, stage_id, body) VALUES (?, ?, ?) ON CONFLICT (run_id, stage_id) DO UPDATE SET body = excluded.body',
+      ),
+      listApprovals: db.prepare('SELECT body FROM approvals WHERE run_id = ? ORDER BY rowid'),
+      saveSchedule: db.prepare('INSERT INTO schedules (id, created_at, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body'),
+      getSchedule: db.prepare('SELECT body FROM schedules WHERE id = ?'),
+      listSchedules: db.prepare('SELECT body FROM schedules ORDER BY created_at, id'),
+      removeSchedule: db.prepare('DELETE FROM schedules WHERE id = ?'),
+    };
+  }
+
+  async createRun(run: RunRecord): Promise<void> {
+    try {
+      this.#stmt.insertRun!.run(run.runId, run.pipelineName, run.status, run.createdAt, run.updatedAt, JSON.stringify(run));
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new SwitchyardError('CONFLICT', `run ${run.runId} already exists`, { details: { runId: run.runId } });
+      }
+      throw error;
+    }
+  }
+
+  async updateRun(runId: string, patch: Partial<Omit<RunRecord, 'runId'>>): Promise<void> {
+    const update = this.#db.transaction(() => {
+      const current = this.#getRunSync(runId);
+      if (!current) throw new SwitchyardError('NOT_FOUND', `no run ${runId}`, { details: { runId } });
+      const next: RunRecord = { ...current, ...patch, runId, updatedAt: patch.updatedAt ?? new Date().toISOString() };
+      this.#stmt.updateRun!.run(next.status, next.updatedAt, JSON.stringify(next), runId);
+    });
+    update.immediate();
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    return this.#getRunSync(runId);
+  }
+
+  #getRunSync(runId: string): RunRecord | undefined {
+    const row = this.#stmt.getRun!.get(runId) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as RunRecord) : undefined;
+  }
+
+  async listRuns(options: ListRunsOptions = {}): Promise<RunRecord[]> {
+    const limit = options.limit ?? 50;
+    const rows = (options.status ? this.#stmt.listRunsByStatus!.all(options.status, limit) : this.#stmt.listRuns!.all(limit)) as { body: string }[];
+    return rows.map((row) => JSON.parse(row.body) as RunRecord);
+  }
+
+  async saveStage(stage: StageRecord): Promise<void> {
+    // Stages keep the order they were first saved in, so `listStages` reads like the run.
+    const key = `${stage.runId}\u0000${stage.stageId}`;
+    let ord = this.#stageOrder.get(key);
+    if (ord === undefined) {
+      ord = (this.#stmt.maxStageOrd!.get(stage.runId) as { ord: number }).ord + 1;
+      this.#stageOrder.set(key, ord);
+    }
+    this.#stmt.saveStage!.run(stage.runId, stage.stageId, ord, JSON.stringify(stage));
+  }
+
+  async listStages(runId: string): Promise<StageRecord[]> {
+    return (this.#stmt.listStages!.all(runId) as { body: string }[]).map((row) => JSON.parse(row.body) as StageRecord);
+  }
+
+  async appendHistory(runId: string, entry: HistoryEntry): Promise<void> {
+    this.#stmt.appendHistory!.run(runId, runId, JSON.stringify(entry));
+  }
+
+  async listHistory(runId: string): Promise<HistoryEntry[]> {
+    return (this.#stmt.listHistory!.all(runId) as { body: string }[]).map((row) => JSON.parse(row.body) as HistoryEntry);
+  }
+
+  async appendEvent(event: RunEvent): Promise<void> {
+    this.#stmt.appendEvent!.run(event.runId, event.seq, event.type, JSON.stringify(event));
+  }
+
+  async listEvents(runId: string): Promise<RunEvent[]> {
+    return (this.#stmt.listEvents!.all(runId) as { body: string }[]).map((row) => JSON.parse(row.body) as RunEvent);
+  }
+
+  async saveApproval(approval: ApprovalRecord): Promise<void> {
+    this.#stmt.saveApproval!.run(approval.runId, approval.stageId, JSON.stringify(approval));
+  }
+
+  async listApprovals(runId: string): Promise<ApprovalRecord[]> {
+    return (this.#stmt.listApprovals!.all(runId) as { body: string }[]).map((row) => JSON.parse(row.body) as ApprovalRecord);
+  }
+
+  async saveSchedule(schedule: ScheduleRecord): Promise<void> {
+    this.#stmt.saveSchedule!.run(schedule.id, schedule.createdAt, JSON.stringify(schedule));
+  }
+
+  async getSchedule(id: string): Promise<ScheduleRecord | undefined> {
+    const row = this.#stmt.getSchedule!.get(id) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as ScheduleRecord) : undefined;
+  }
+
+  async listSchedules(): Promise<ScheduleRecord[]> {
+    return (this.#stmt.listSchedules!.all() as { body: string }[]).map((row) => JSON.parse(row.body) as ScheduleRecord);
+  }
+
+  async removeSchedule(id: string): Promise<boolean> {
+    return this.#stmt.removeSchedule!.run(id).changes > 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+/** Opens (creating when needed) `<home>/switchyard.sqlite`. better-sqlite3 is loaded only here, on first use. */
+export async function openSqliteRunStore(home: string): Promise<SqliteRunStore> {
+  mkdirSync(home, { recursive: true });
+  const file = join(home, 'switchyard.sqlite');
+  const { default: Database } = await import('better-sqlite3');
+  return new SqliteRunStore(new Database(file), file);
+}
