@@ -1,4 +1,5 @@
 import type { AdapterLoader } from './adapter.js';
+import type { SchedulerFactory } from './schedule/types.js';
 
 /**
  * The four built-in engines, imported only when a stage needs one.
@@ -12,3 +13,9 @@ export const BUILTIN_ADAPTERS: Readonly<Record<string, AdapterLoader>> = {
 };
 
 export const BUILTIN_TYPES = Object.keys(BUILTIN_ADAPTERS);
+
+/** The embedded scheduler (bree, in the prefect adapter), loaded only by `switchyard scheduler`. */
+export const BUILTIN_SCHEDULER = async (): Promise<SchedulerFactory> => (await import('../adapters/prefect/index.js')).createLocalScheduler;
+
+/** The Prefect-server half (REST client, deploy, worker), loaded only by `switchyard deploy` and `switchyard worker`. */
+export const BUILTIN_PREFECT_SERVER = () => import('../adapters/prefect/server/index.js');

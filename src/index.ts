@@ -22,3 +22,65 @@ export { Resources } from './resources.js';
 export { openRunStore, resolveHome } from './store/index.js';
 export { resolveHandler, isAgentLike } from './handler.js';
 export type { Handler, AgentLike, AgentLikeResult, HandlerBinding } from './handler.js';
+export {
+  HybridOrchestrator,
+  loadPipeline,
+  validatePipeline,
+  readPipelineFile,
+  pipelineSchema,
+  pipelineFileSchema,
+  stageSchema,
+  parallelGroupSchema,
+  retrySchema,
+  pipelineJsonSchema,
+  newRunId,
+} from './pipeline/index.js';
+export type {
+  HybridOrchestratorOptions,
+  PipelineInput,
+  ResumeOptions,
+  ApproveOptions,
+  RejectOptions,
+  PipelineResult,
+  PipelineStatus,
+  StageResult,
+  RunOptions,
+  PendingApproval,
+  Pipeline,
+  StageSpec,
+  ParallelGroupSpec,
+  PipelineStep,
+  RetryPolicy,
+  OnFailure,
+  ExpressionScope,
+  PreparedPipeline,
+  ModuleRegistrar,
+  ValidatePipelineOptions,
+} from './pipeline/index.js';
+export { AdapterRegistry } from './registry.js';
+export type { AdapterSource, AdapterRegistryOptions } from './registry.js';
+export { MemoryRunStore } from './store/memory.js';
+export { JsonlSink, OtelSink, ProgressSink, RunEventBus } from './events/index.js';
+export type { OtelSinkOptions, ProgressSinkOptions } from './events/index.js';
+export { createScheduleRecord, createPipelineRunner, assertCron, assertTimezone, parseDuration, nextRunAt, describeSchedule } from './schedule/index.js';
+export type { Scheduler, SchedulerFactory, SchedulerOptions, SchedulerEvent, ScheduledRunner, ScheduledRunOutcome, ScheduleStore, StopOptions, StopReport, FireTrigger, NewScheduleOptions } from './schedule/index.js';
+export {
+  OrchestratorSelector,
+  SelectorCore,
+  CAPABILITY_PRECEDENCE,
+  selectOrchestrator,
+  recommendOrchestrator,
+  getOrchestratorGuide,
+  getProfile,
+  listAllProfiles,
+  registerOrchestrator,
+  loadOrchestratorProfiles,
+  select,
+  recommend,
+  select_orchestrator,
+  recommend_orchestrator,
+  get_orchestrator_guide,
+} from './selector/index.js';
+export type { SelectInput, SelectDecision, SelectRule, SelectFlags, Recommendation, RecommendReason, RankedAlternative, PlanStage, OrchestratorSelectorOptions, RegisterOptions } from './selector/index.js';
+export { profileSchema, parseProfile, loadProfileFile, loadProfilesDir, builtinProfiles, BUILTIN_TYPES, OrchestratorType } from './profiles/index.js';
+export type { OrchestratorProfile, ProfileInput, ProfileIntent, GuideEntry, BuiltinOrchestratorType, OrchestratorTypeName } from './profiles/index.js';

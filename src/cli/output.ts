@@ -26,7 +26,7 @@ export function printTable(headers: readonly string[], rows: readonly (readonly 
 export function reportError(error: unknown): number {
   const debug = process.env.SWITCHYARD_DEBUG === '1';
   if (isSwitchyardError(error)) {
-    const where = error.file ? `${error.file}: ` : '';
+    const where = error.file && !error.message.includes(error.file) ? `${error.file}: ` : '';
     process.stderr.write(`error: ${where}${error.message}\n`);
     if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
     return error.isUserError ? 2 : 1;

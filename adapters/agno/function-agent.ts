@@ -1,0 +1,113 @@
+import type { z } from 'zod';
+import type { StageContext } from '../../src/adapter.js';
+import type { EngineEvent } from '../../src/events/types.js';
+import { SwitchyardError, invalidInput } from '../../src/errors.js';
+import { EXECUTE, runTopLevel, streamTopLevel } from './runnable.js';
+import type { Executable } from './runnable.js';
+import { NEVER_ABORTED, abortError, raceAbort, runError, throwIfAborted, withTimeout } from './run-helpers.js';
+import type { EventListener } from './run-helpers.js';
+import type { AgentEvent, RunOptions, RunOutput, Runnable } from './types.js';
+
+/** What a function agent's executor and transformers receive besides the input. */
+export interface FunctionAgentContext {
+  readonly agent: string;
+  readonly signal: AbortSignal;
+  /** The stage context inside a pipeline (history, data bus, `getLastOutput`). */
+  readonly context?: StageContext | undefined;
+  /** The stage's task text, when there is one. */
+  readonly task?: string | undefined;
+  /** Reports progress; forwarded to the stage as an engine event when in a pipeline. */
+  emit(event: EngineEvent): void;
+}
+
+export interface FunctionAgentOptions<I = unknown, O = unknown> {
+  readonly name: string;
+  readonly role?: string;
+  /** The work, in code (seed 003's worker executor). */
+  readonly executor: (input: I, context: FunctionAgentContext) => O | Promise<O>;
+  /** Prepares the executor's input from what the agent was given. */
+  readonly inputTransformer?: (input: unknown, context: FunctionAgentContext) => I | Promise<I>;
+  /** Shapes the executor's output before it leaves the agent. */
+  readonly outputTransformer?: (output: O, context: FunctionAgentContext) => unknown;
+  /** Validates the (transformed) output; the parsed value becomes `structured`. */
+  readonly outputSchema?: z.ZodType;
+  /** Gives up after this many ms. */
+  readonly timeoutMs?: number;
+}
+
+/** An agent whose executor is TypeScript instead of a model: offline, deterministic, the same run output as a model agent. */
+export class FunctionAgent<I = unknown, O = unknown> implements Runnable, Executable {
+  readonly name: string;
+  readonly role: string | undefined;
+  readonly #options: FunctionAgentOptions<I, O>;
+
+  constructor(options: FunctionAgentOptions<I, O>) {
+    if (typeof options?.name !== 'string' || options.name.length === 0) throw invalidInput('functionAgent.name', 'a non-empty string', options?.name);
+    if (typeof options.executor !== 'function') throw invalidInput(`functionAgent(${options.name}).executor`, 'a function', options.executor);
+    this.name = options.name;
+    this.role = options.role;
+    this.#options = options;
+  }
+
+  run(input: unknown, options?: RunOptions): Promise<RunOutput> {
+    return runTopLevel(this, input, options);
+  }
+
+  stream(input: unknown, options?: RunOptions): AsyncIterable<AgentEvent> {
+    return streamTopLevel(this, input, options);
+  }
+
+  async [EXECUTE](input: unknown, options: RunOptions, emit: EventListener | undefined): Promise<RunOutput> {
+    const started = performance.now();
+    const name = this.name;
+    const o = this.#options;
+    emit?.({ type: 'run.started', agent: name });
+    const signal = withTimeout(options.signal, o.timeoutMs) ?? NEVER_ABORTED;
+    try {
+      throwIfAborted(signal);
+      const ctx: FunctionAgentContext = {
+        agent: name,
+        signal,
+        context: options.context,
+        task: options.task,
+        emit: (event) => options.context?.emit(event),
+      };
+      const prepared = o.inputTransformer ? await raceAbort(Promise.resolve(o.inputTransformer(input, ctx)), signal) : (input as I);
+      const raw = await raceAbort(Promise.resolve(o.executor(prepared, ctx)), signal);
+      const content = o.outputTransformer ? await raceAbort(Promise.resolve(o.outputTransformer(raw, ctx)), signal) : raw;
+      let structured: unknown;
+      if (o.outputSchema) {
+        const parsed = o.outputSchema.safeParse(content);
+        if (!parsed.success) {
+          const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+          throw new SwitchyardError('STAGE_FAILED', `function agent ${name}: the output did not match its schema: ${issues}`);
+        }
+        structured = parsed.data;
+      }
+      const output: RunOutput = {
+        agent: name,
+        status: 'completed',
+        content: content === undefined ? null : content,
+        ...(structured === undefined ? {} : { structured }),
+        toolCalls: [],
+        durationMs: performance.now() - started,
+      };
+      emit?.({ type: 'run.completed', agent: name, output });
+      return output;
+    } catch (error) {
+      const failure = signal.aborted ? runError(abortError(signal)) : runError(error, 'STAGE_FAILED');
+      const output: RunOutput = { agent: name, status: failure.status, content: null, toolCalls: [], error: failure.error, durationMs: performance.now() - started };
+      emit?.({ type: 'run.failed', agent: name, output });
+      return output;
+    }
+  }
+}
+
+/** Shorthand: `functionAgent('coder', (spec) => code, { outputTransformer })`. */
+export function functionAgent<I = unknown, O = unknown>(
+  name: string,
+  executor: FunctionAgentOptions<I, O>['executor'],
+  options: Omit<FunctionAgentOptions<I, O>, 'name' | 'executor'> = {},
+): FunctionAgent<I, O> {
+  return new FunctionAgent<I, O>({ ...options, name, executor });
+}

@@ -1,0 +1,134 @@
+import { defineAdapter } from '../../src/adapter.js';
+import type { OrchestratorAdapter, StageContext, ValidationContext } from '../../src/adapter.js';
+import { SwitchyardError } from '../../src/errors.js';
+import { setMaxListeners } from 'node:events';
+import { CheckpointerPool, resolveCheckpointTarget } from './checkpointers.js';
+import type { ObservedSaver } from './checkpointers.js';
+import type { RunnableGraph } from './graph-builder.js';
+import { lookupGraph, withCheckpointer } from './code-graph.js';
+import { planGraph } from './graph-plan.js';
+import { compileRoute, compileStateExpression } from './routes.js';
+import { langgraphTaskSchema } from './task-schema.js';
+import type { LanggraphTask } from './task-schema.js';
+
+export interface LanggraphAdapterOptions {
+  /**
+   * Where checkpoints go for every stage without its own `checkpoint.url`: `postgres://...` or a SQLite path.
+   * Default: `SWITCHYARD_CHECKPOINT_URL`, else `<home>/checkpoints.sqlite`.
+   */
+  readonly checkpointUrl?: string;
+}
+
+/**
+ * The `langgraph` adapter: each stage compiles a LangGraph StateGraph from its workflow spec (or takes a graph
+ * from code) and runs it on a checkpointed thread named after the run and stage. Approval nodes interrupt the
+ * graph; the stage returns `waitForApproval(...)` and resumes from the checkpoint with the decision.
+ * LangGraph and the checkpointers are imported only inside `execute`.
+ */
+export function createAdapter(options: LanggraphAdapterOptions = {}): OrchestratorAdapter<LanggraphTask, unknown> {
+  const checkpointers = new CheckpointerPool();
+  const specGraphs = new SpecGraphCache();
+  return defineAdapter<LanggraphTask, unknown>({
+    type: 'langgraph',
+    taskSchema: langgraphTaskSchema,
+    validate: (task, ctx) => validateTask(task, ctx),
+    async execute(task, context) {
+      throwIfAborted(context.signal);
+      const path = `stages.${context.stageId}.task`;
+      const { lg, buildSpecGraph, runGraph } = await loadEngine();
+      const target = resolveCheckpointTarget(task.checkpoint?.url ?? options.checkpointUrl, context.home, context.baseDir);
+      const pooled = await checkpointers.observed(target);
+      throwIfAborted(context.signal);
+      const threadId = task.checkpoint?.threadId ?? threadIdFor(context);
+      const { graph, observed } = task.workflow
+        ? { graph: specGraphs.get(task, pooled, () => buildSpecGraph(lg, planGraph(task, context.resources, path), pooled.saver)), observed: pooled }
+        : withCheckpointer(lookupGraph(task.graph!, context.resources, `${path}.graph`), pooled, `${path}.graph`, (saver) => checkpointers.observe(saver));
+      // LangGraph adds an abort listener per running node; a wide graph would trip Node's leak warning on the stage's signal.
+      const signal = AbortSignal.any(task.timeoutMs === undefined ? [context.signal] : [context.signal, AbortSignal.timeout(task.timeoutMs)]);
+      setMaxListeners(0, signal);
+      const unwatch = observed.watch(threadId, (write) => context.emit({ kind: 'checkpoint.saved', data: { ...write } }));
+      try {
+        return await runGraph(lg, graph, {
+          kind: task.workflow ? 'spec' : 'code',
+          initial: task.workflow ? { state: initialState(task, context) } : initialState(task, context),
+          threadId,
+          recursionLimit: task.recursionLimit,
+          signal,
+          context,
+          approvalMessage: task.approvalMessage ?? 'Approval required',
+          checkpointer: target.kind,
+        });
+      } finally {
+        unwatch();
+      }
+    },
+    async health() {
+      try {
+        await import('@langchain/langgraph');
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, detail: (error as Error).message };
+      }
+    },
+    close: () => checkpointers.close(),
+  });
+}
+
+/**
+ * Compiled spec graphs by task object and saver: a prepared pipeline's stage (retries, resumes, repeated runs
+ * in one process) compiles its graph once. Handlers are resolved per call, so the graph holds no stage state.
+ */
+class SpecGraphCache {
+  readonly #graphs = new WeakMap<LanggraphTask, Map<ObservedSaver, RunnableGraph>>();
+
+  get(task: LanggraphTask, saver: ObservedSaver, build: () => RunnableGraph): RunnableGraph {
+    let bySaver = this.#graphs.get(task);
+    if (!bySaver) this.#graphs.set(task, (bySaver = new Map()));
+    let graph = bySaver.get(saver);
+    if (!graph) bySaver.set(saver, (graph = build()));
+    return graph;
+  }
+}
+
+let engine: Promise<{ lg: typeof import('@langchain/langgraph'); buildSpecGraph: typeof import('./graph-builder.js').buildSpecGraph; runGraph: typeof import('./run-graph.js').runGraph }> | undefined;
+
+/** LangGraph and the modules that use it, imported on the first execute and kept (a loader hook would otherwise see every import() again). */
+function loadEngine() {
+  engine ??= Promise.all([import('@langchain/langgraph'), import('./graph-builder.js'), import('./run-graph.js')]).then(([lg, builder, runner]) => ({
+    lg,
+    buildSpecGraph: builder.buildSpecGraph,
+    runGraph: runner.runGraph,
+  }));
+  engine.catch(() => (engine = undefined));
+  return engine;
+}
+
+/** The thread a stage's graph runs on: the same run and stage always continue the same thread. */
+export function threadIdFor(context: Pick<StageContext, 'runId' | 'stageId'>): string {
+  return `${context.runId}:${context.stageId}`;
+}
+
+/** The stage input (an object as is, anything else under `input`) with the task's `input` over it. */
+export function initialState(task: LanggraphTask, context: Pick<StageContext, 'input'>): Record<string, unknown> {
+  const input = context.input;
+  const base = input === undefined || input === null ? {} : typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : { input };
+  return { ...base, ...task.input };
+}
+
+function validateTask(task: LanggraphTask, ctx: ValidationContext): void {
+  if (task.graph !== undefined) {
+    if (typeof task.graph === 'string') lookupGraph(task.graph, ctx.resources, `${ctx.path}.graph`);
+    return;
+  }
+  const plan = planGraph(task, ctx.resources, ctx.path);
+  const names = plan.nodes.map((node) => node.name);
+  for (const route of plan.routes) if (route.route !== undefined) compileRoute(route.route, names, route.path);
+  for (const node of plan.nodes) if (node.approval?.show !== undefined) compileStateExpression(node.approval.show, `${node.path}.approve.show`);
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (!signal.aborted) return;
+  const reason = signal.reason as { name?: string } | undefined;
+  const timedOut = reason?.name === 'TimeoutError';
+  throw new SwitchyardError(timedOut ? 'TIMEOUT' : 'CANCELLED', timedOut ? 'langgraph stage timed out before it started' : 'langgraph stage cancelled before it started', { cause: signal.reason });
+}

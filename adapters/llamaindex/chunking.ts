@@ -1,0 +1,80 @@
+import type { LoadedDocument } from './readers.js';
+
+/** One passage of a document: a LlamaIndex TextNode reduced to what retrieval and citations need. */
+export interface Chunk {
+  /** `<doc hash prefix>:<n>`: stable while the document's bytes and the chunk settings are unchanged. */
+  readonly id: string;
+  readonly docId: string;
+  readonly source: string;
+  readonly text: string;
+  /** Character offsets of the passage in the document's text (-1 when LlamaIndex could not place it). */
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface ChunkSettings {
+  readonly chunkSize: number;
+  readonly chunkOverlap: number;
+}
+
+type SentenceSplitterType = import('llamaindex').SentenceSplitter;
+const splitters = new Map<string, SentenceSplitterType>();
+
+/**
+ * LlamaIndex's sentence tokenizer is quadratic in the number of sentences it is handed at once, so long
+ * documents are first cut into sections of at most SECTION_CHARS at the best boundary (blank line, line
+ * break, sentence end, space). Chunks never span two sections; every section is split by SentenceSplitter.
+ */
+const SECTION_CHARS = 16_000;
+
+export function sections(text: string, max = SECTION_CHARS): { text: string; offset: number }[] {
+  const out: { text: string; offset: number }[] = [];
+  let start = 0;
+  while (text.length - start > max) {
+    const window = text.slice(start, start + max);
+    let cut = -1;
+    for (const boundary of ['\n\n', '\n', '. ', ' ']) {
+      const at = window.lastIndexOf(boundary);
+      if (at > max / 2) {
+        cut = at + boundary.length;
+        break;
+      }
+    }
+    if (cut < 0) cut = max;
+    out.push({ text: text.slice(start, start + cut), offset: start });
+    start += cut;
+  }
+  if (start < text.length) out.push({ text: text.slice(start), offset: start });
+  return out;
+}
+
+/** Splits documents with LlamaIndex's SentenceSplitter (one splitter per setting, reused). */
+export async function chunkDocuments(documents: readonly LoadedDocument[], settings: ChunkSettings): Promise<Chunk[]> {
+  const { Document, SentenceSplitter } = await import('llamaindex');
+  const key = `${settings.chunkSize}/${settings.chunkOverlap}`;
+  let splitter = splitters.get(key);
+  if (!splitter) {
+    splitter = new SentenceSplitter({ chunkSize: settings.chunkSize, chunkOverlap: Math.min(settings.chunkOverlap, settings.chunkSize - 1), paragraphSeparator: '\n\n' });
+    splitters.set(key, splitter);
+  }
+  const chunks: Chunk[] = [];
+  for (const doc of documents) {
+    let n = 0;
+    for (const section of sections(doc.text)) {
+      const nodes = splitter.getNodesFromDocuments([new Document({ id_: `${doc.id}#${section.offset}`, text: section.text, metadata: { source: doc.source } })]);
+      for (const node of nodes) {
+        const text = (node as { text?: string }).text ?? '';
+        if (!text.trim()) continue;
+        chunks.push({
+          id: `${doc.hash.slice(0, 16)}:${n++}`,
+          docId: doc.id,
+          source: doc.source,
+          text,
+          start: node.startCharIdx === undefined ? -1 : section.offset + node.startCharIdx,
+          end: node.endCharIdx === undefined ? -1 : section.offset + node.endCharIdx,
+        });
+      }
+    }
+  }
+  return chunks;
+}

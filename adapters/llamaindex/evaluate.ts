@@ -1,0 +1,79 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Resources } from '../../src/resources.js';
+import type { StageContext } from '../../src/adapter.js';
+import { createAdapter } from './adapter.js';
+import type { LlamaindexAdapterOptions } from './settings.js';
+import type { RetrievalOptions } from './task-schema.js';
+
+/** One labeled question: the document that answers it and a phrase a retrieved chunk must contain. */
+export interface LabeledQuestion {
+  readonly question: string;
+  readonly source: string;
+  readonly passage: string;
+}
+
+export interface EvaluationResult {
+  readonly questions: number;
+  readonly recallAt1: number;
+  readonly recallAt3: number;
+  readonly mrr: number;
+  /** Questions whose answer was not in the top 3. */
+  readonly misses: readonly { readonly question: string; readonly expected: string; readonly got: readonly string[] }[];
+}
+
+const norm = (text: string) => text.toLowerCase().replace(/\s+/g, ' ');
+
+/**
+ * Runs the labeled questions through the adapter (a `document_analysis` task, so the real workflow is measured)
+ * and scores the ranked passages: a hit is a passage from the expected document containing the expected phrase.
+ */
+export async function evaluateRetrieval(
+  options: { readonly baseDir: string; readonly docs: readonly string[]; readonly questions: readonly LabeledQuestion[]; readonly task?: RetrievalOptions },
+  adapterOptions: LlamaindexAdapterOptions = { embeddings: false, llm: false },
+): Promise<EvaluationResult> {
+  const adapter = createAdapter(adapterOptions);
+  const home = await mkdtemp(join(tmpdir(), 'switchyard-eval-'));
+  try {
+    const task = adapter.taskSchema.parse({ type: 'document_analysis', docs: options.docs, questions: options.questions.map((q) => q.question), topK: 10, answer: 'extractive', ...options.task });
+    const output = (await adapter.execute(task, stageContext(options.baseDir, home))) as { answers: { passages: { source: string; text: string }[] }[] };
+    let r1 = 0;
+    let r3 = 0;
+    let rr = 0;
+    const misses: { question: string; expected: string; got: string[] }[] = [];
+    options.questions.forEach((q, i) => {
+      const passages = output.answers[i]?.passages ?? [];
+      const rank = passages.findIndex((p) => p.source === q.source && norm(p.text).includes(norm(q.passage))) + 1;
+      if (rank === 1) r1++;
+      if (rank >= 1 && rank <= 3) r3++;
+      else misses.push({ question: q.question, expected: q.source, got: passages.slice(0, 3).map((p) => p.source) });
+      if (rank >= 1) rr += 1 / rank;
+    });
+    const n = options.questions.length;
+    return { questions: n, recallAt1: r1 / n, recallAt3: r3 / n, mrr: rr / n, misses };
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+function stageContext(baseDir: string, home: string): StageContext {
+  return {
+    runId: 'eval',
+    stageId: 'eval',
+    engine: 'llamaindex',
+    pipelineName: 'eval-rag',
+    goal: 'measure retrieval quality',
+    attempt: 1,
+    runInput: undefined,
+    input: undefined,
+    data: {},
+    history: [],
+    getLastOutput: () => undefined,
+    signal: new AbortController().signal,
+    emit: () => undefined,
+    home,
+    baseDir,
+    resources: new Resources(),
+  };
+}

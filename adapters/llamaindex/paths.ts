@@ -1,0 +1,130 @@
+import { realpath, stat } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { SwitchyardError } from '../../src/errors.js';
+
+/** A document path that failed before reading: missing, outside the roots, a directory, too large. */
+export interface FileProblem {
+  readonly file: string;
+  readonly code: 'NOT_FOUND' | 'OUTSIDE_ROOTS' | 'NOT_A_FILE' | 'TOO_LARGE' | 'UNREADABLE' | 'UNSUPPORTED' | 'NO_MATCH';
+  readonly message: string;
+}
+
+export interface ResolvedFile {
+  /** The real path (links resolved), inside an allowed root. */
+  readonly path: string;
+  /** The path as shown to users: relative to the first root containing it. */
+  readonly display: string;
+  readonly bytes: number;
+}
+
+export interface ResolveOptions {
+  readonly baseDir: string;
+  /** Extra allowed roots (absolute or relative to baseDir). */
+  readonly roots?: readonly string[];
+  readonly maxFileBytes: number;
+}
+
+const GLOB_CHARS = /[*?[\]{}]/;
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
+}
+
+/** The allowed roots as real paths: the pipeline's directory plus configured roots (missing roots are skipped). */
+export async function allowedRoots(baseDir: string, roots: readonly string[] = []): Promise<string[]> {
+  const out: string[] = [];
+  for (const root of [baseDir, ...roots]) {
+    try {
+      out.push(await realpath(resolve(baseDir, root)));
+    } catch {
+      // a configured root that does not exist allows nothing
+    }
+  }
+  return out;
+}
+
+/**
+ * Expands paths and globs (tinyglobby) and confines every match to the allowed roots, using realpath so
+ * neither `..` nor a symbolic link can escape. Problems are returned per file, never thrown, so one bad
+ * file among many does not lose the rest.
+ */
+export async function resolveDocuments(patterns: readonly string[], options: ResolveOptions): Promise<{ files: ResolvedFile[]; problems: FileProblem[] }> {
+  const roots = await allowedRoots(options.baseDir, options.roots);
+  const files: ResolvedFile[] = [];
+  const problems: FileProblem[] = [];
+  const seen = new Set<string>();
+  for (const pattern of patterns) {
+    const candidates: string[] = [];
+    if (GLOB_CHARS.test(pattern)) {
+      const { glob } = await import('tinyglobby');
+      const absolutePattern = isAbsolute(pattern) ? pattern : resolve(options.baseDir, pattern);
+      if (!roots.some((root) => inside(root, lexicalBase(absolutePattern)))) {
+        problems.push({ file: pattern, code: 'OUTSIDE_ROOTS', message: `${pattern}: outside the allowed roots (${roots.join(', ')})` });
+        continue;
+      }
+      const matches = await glob(pattern, { cwd: options.baseDir, absolute: true, onlyFiles: true, dot: false, followSymbolicLinks: false, expandDirectories: false });
+      if (matches.length === 0) problems.push({ file: pattern, code: 'NO_MATCH', message: `${pattern}: the glob matched no files` });
+      candidates.push(...matches.sort());
+    } else {
+      candidates.push(resolve(options.baseDir, pattern));
+    }
+    for (const candidate of candidates) {
+      const result = await checkFile(candidate, pattern, roots, options);
+      if ('code' in result) problems.push(result);
+      else if (!seen.has(result.path)) {
+        seen.add(result.path);
+        files.push(result);
+      }
+    }
+  }
+  return { files, problems };
+}
+
+/** The directory part of a glob before its first wildcard segment. */
+function lexicalBase(pattern: string): string {
+  const parts = pattern.split(/[\\/]/);
+  const index = parts.findIndex((part) => GLOB_CHARS.test(part));
+  return (index < 0 ? parts : parts.slice(0, index)).join('/') || '/';
+}
+
+async function checkFile(candidate: string, shown: string, roots: readonly string[], options: ResolveOptions): Promise<ResolvedFile | FileProblem> {
+  const name = GLOB_CHARS.test(shown) ? candidate : shown;
+  // `..` escapes are refused before touching the file system; links are caught below by realpath.
+  const lexicalRoots = [resolve(options.baseDir), ...(options.roots ?? []).map((r) => resolve(options.baseDir, r))];
+  if (![...lexicalRoots, ...roots].some((root) => inside(root, candidate))) {
+    return { file: name, code: 'OUTSIDE_ROOTS', message: `${name}: outside the allowed roots (${roots.join(', ')})` };
+  }
+  let real: string;
+  try {
+    real = await realpath(candidate);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { file: name, code: 'NOT_FOUND', message: `${name}: no such file` };
+    return { file: name, code: 'UNREADABLE', message: `${name}: cannot be read (${code ?? String(error)})` };
+  }
+  const root = roots.find((r) => inside(r, real));
+  if (!root) return { file: name, code: 'OUTSIDE_ROOTS', message: `${name}: resolves to ${real}, outside the allowed roots (${roots.join(', ')})` };
+  let info;
+  try {
+    info = await stat(real);
+  } catch (error) {
+    return { file: name, code: 'UNREADABLE', message: `${name}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+  }
+  if (!info.isFile()) return { file: name, code: 'NOT_A_FILE', message: `${name}: not a regular file` };
+  if (info.size > options.maxFileBytes) {
+    return { file: name, code: 'TOO_LARGE', message: `${name}: ${info.size} bytes is over the limit of ${options.maxFileBytes} bytes (maxFileBytes)` };
+  }
+  return { path: real, display: relative(root, real) || real, bytes: info.size };
+}
+
+/** Turns problems into one user error naming every file, for when nothing at all could be read. */
+export function noDocumentsError(problems: readonly FileProblem[], path = 'task.docs'): SwitchyardError {
+  const list = problems.map((p) => p.message).join('; ');
+  return new SwitchyardError('INVALID_INPUT', `${path}: no readable documents${list ? ` (${list})` : ''}`, {
+    path,
+    expected: 'readable .txt, .md, .html, .json, .csv or .pdf files inside the allowed roots',
+    ...(problems[0] ? { file: problems[0].file } : {}),
+    details: { problems: problems.map((p) => ({ ...p })) },
+  });
+}

@@ -1,0 +1,321 @@
+import type { WorkflowContext, WorkflowEventData } from '@llamaindex/workflow';
+import type { StageContext } from '../../src/adapter.js';
+import { SwitchyardError, toSwitchyardError } from '../../src/errors.js';
+import { extractiveAnswer, llmAnswer } from './answer.js';
+import { chunkDocuments, type Chunk } from './chunking.js';
+import { Corpus } from './corpus.js';
+import { createOpenAIEmbedder, type Embedder } from './embeddings.js';
+import { corpusOf, indexDir, loadIndex, saveIndex, type IndexedDocument, type StoredIndex } from './index-store.js';
+import { noDocumentsError, resolveDocuments, type FileProblem } from './paths.js';
+import { ragEvents, type AnswerRecord, type IngestStats, type RagRequest, type SummaryRecord } from './rag-events.js';
+import { readDocuments, type LoadedDocument } from './readers.js';
+import type { ResolvedSettings } from './settings.js';
+import { summarizeDocument } from './summarize.js';
+
+/** What one run of the RAG workflow produces, before the adapter shapes it per task. */
+export interface RagRunResult {
+  readonly documents: readonly { readonly source: string; readonly chunks: number }[];
+  readonly problems: readonly FileProblem[];
+  readonly stats?: IngestStats;
+  readonly answers: readonly AnswerRecord[];
+  readonly summaries: readonly SummaryRecord[];
+  readonly index?: { readonly name: string; readonly path: string; readonly documents: number; readonly chunks: number };
+}
+
+/** Shared state of one run (seed 001's `ctx.data`): written by steps, read by the fan-in steps. */
+interface RunState {
+  problems: FileProblem[];
+  stored?: StoredIndex;
+  documents: { source: string; chunks: number }[];
+  answers: AnswerRecord[];
+  summaries: SummaryRecord[];
+  expected: number;
+  stats?: IngestStats;
+}
+
+export interface RagRunOptions {
+  readonly settings: ResolvedSettings;
+  readonly stage: Pick<StageContext, 'signal' | 'emit' | 'home' | 'baseDir'>;
+  /** Emit `ingest.progress` every this many documents (default: about 20 updates per run). */
+  readonly progressEvery?: number;
+  /** Injected for tests and benches; default: the configured endpoint, or none. */
+  readonly embedder?: Embedder | null;
+}
+
+/**
+ * Runs the RAG pipeline as an `@llamaindex/workflow` workflow:
+ * load -> parse -> embed/index -> (fan-out) retrieve -> synthesize -> (fan-in) stop.
+ * Every step reports through `context.emit`; a step that throws becomes a `rag.failed` event, so the
+ * run rejects with that error instead of leaving an unhandled rejection inside the engine.
+ */
+export async function runRagWorkflow(request: RagRequest, options: RagRunOptions): Promise<RagRunResult> {
+  const { createWorkflow } = await import('@llamaindex/workflow');
+  const ev = await ragEvents();
+  const { settings, stage } = options;
+  const signal = stage.signal;
+  signal.throwIfAborted();
+  const embedder = options.embedder === undefined ? (settings.embeddings && settings.retriever !== 'lexical' ? await createOpenAIEmbedder(settings.embeddings) : undefined) : (options.embedder ?? undefined);
+  const state: RunState = { problems: [], documents: [], answers: [], summaries: [], expected: 0 };
+  const emit = (kind: string, message: string, data?: Record<string, unknown>, progress?: { done: number; total: number; unit?: string }) =>
+    stage.emit({ kind, message, ...(data ? { data } : {}), ...(progress ? { progress } : {}) });
+  const every = (total: number) => options.progressEvery ?? Math.max(1, Math.ceil(total / 20));
+
+  const workflow = createWorkflow();
+  // Wraps a step: cancellation is checked first, and a thrown error becomes the `failed` event.
+  const step = <T>(fn: (context: WorkflowContext, data: T) => Promise<WorkflowEventData<unknown> | void>) => async (context: WorkflowContext, event: WorkflowEventData<T>) => {
+    try {
+      signal.throwIfAborted();
+      return await fn(context, event.data);
+    } catch (error) {
+      return ev.failed.with({ error });
+    }
+  };
+
+  // load: resolve paths and globs inside the allowed roots, read each file with its parser
+  workflow.handle(
+    [ev.start],
+    step<RagRequest>(async (_context, req) => {
+      if (req.index) {
+        state.stored = await loadIndex(stage.home, req.index);
+        if (!state.stored && !req.docs) {
+          throw new SwitchyardError('NOT_FOUND', `task.index: no index named "${req.index}" under ${indexDir(stage.home, '')}; run an ingest task first`, {
+            path: 'task.index',
+            expected: 'the name of an ingested index',
+            got: req.index,
+          });
+        }
+      }
+      if (!req.docs) {
+        emit('index.loaded', `loaded index ${req.index} (${state.stored!.chunks.length} chunks)`, { index: req.index, chunks: state.stored!.chunks.length });
+        return ev.indexed.with({ corpus: corpusOf(state.stored!) });
+      }
+      const { files, problems } = await resolveDocuments(req.docs, { baseDir: stage.baseDir, roots: settings.roots, maxFileBytes: settings.maxFileBytes });
+      state.problems.push(...problems);
+      emit('load.started', `loading ${files.length} document(s)`, { files: files.length, problems: problems.length }, { done: 0, total: files.length, unit: 'documents' });
+      const n = every(files.length);
+      const { documents, problems: readProblems } = await readDocuments(
+        files,
+        (done, total, file) => {
+          if (done % n === 0 || done === total) emit('ingest.progress', `read ${file.display}`, { file: file.display }, { done, total, unit: 'documents' });
+        },
+        signal,
+      );
+      state.problems.push(...readProblems);
+      for (const problem of state.problems) emit('load.problem', problem.message, { file: problem.file, code: problem.code });
+      if (documents.length === 0 && !state.stored) throw noDocumentsError(state.problems);
+      emit('load.completed', `loaded ${documents.length} document(s)`, { documents: documents.length, bytes: documents.reduce((s, d) => s + d.bytes, 0) });
+      return ev.loaded.with({ documents });
+    }),
+  );
+
+  // parse: LlamaIndex SentenceSplitter; documents whose hash is unchanged in the index are not re-chunked
+  workflow.handle(
+    [ev.loaded],
+    step<{ documents: LoadedDocument[] }>(async (_context, { documents }) => {
+      const fresh = new Map<string, Chunk[]>();
+      const stored = state.stored;
+      const sameSettings = stored && stored.manifest.chunkSize === settings.chunkSize && stored.manifest.chunkOverlap === settings.chunkOverlap;
+      const toChunk = documents.filter((d) => !(sameSettings && stored.manifest.documents[d.id]?.hash === d.hash));
+      const n = every(toChunk.length);
+      let done = 0;
+      for (const doc of toChunk) {
+        signal.throwIfAborted();
+        fresh.set(doc.id, await chunkDocuments([doc], settings));
+        if (++done % n === 0 || done === toChunk.length) emit('parse.progress', `chunked ${doc.source}`, { file: doc.source }, { done, total: toChunk.length, unit: 'documents' });
+        await new Promise((r) => setImmediate(r));
+      }
+      const chunkCount = [...fresh.values()].reduce((s, c) => s + c.length, 0);
+      emit('parse.completed', `split ${toChunk.length} document(s) into ${chunkCount} chunk(s)`, { documents: toChunk.length, chunks: chunkCount, reused: documents.length - toChunk.length });
+      return ev.parsed.with({ documents, fresh });
+    }),
+  );
+
+  // embed/index: merge with the persisted index (by content hash), embed only new chunks, persist
+  workflow.handle(
+    [ev.parsed],
+    step<{ documents: LoadedDocument[]; fresh: Map<string, Chunk[]> }>(async (_context, { documents, fresh }) => {
+      const request = requestOf();
+      const result = await buildIndex(documents, fresh);
+      state.documents = documents.map((d) => ({ source: d.source, chunks: result.chunksOf.get(d.id) ?? 0 }));
+      state.stats = result.stats;
+      if (request.index) {
+        await saveIndex(result.stored);
+        emit('index.saved', `index ${request.index}: ${result.stored.chunks.length} chunks`, { index: request.index, path: result.stored.dir, ...result.stats });
+      }
+      return ev.indexed.with({ corpus: result.corpus, stats: result.stats });
+    }),
+  );
+
+  // fan-out: one retrieve per question, or one summary per document
+  workflow.handle(
+    [ev.indexed],
+    step<{ corpus: Corpus }>(async (context, { corpus }) => {
+      const request = requestOf();
+      corpusRef = corpus;
+      if (request.questions.length > 0) {
+        state.expected = request.questions.length;
+        request.questions.forEach((question, n) => context.sendEvent(ev.question.with({ n, question })));
+        return;
+      }
+      if (request.noQuestions === 'ingest') return ev.stop.with({ result: null });
+      state.expected = loadedDocs.length;
+      if (loadedDocs.length === 0) return ev.stop.with({ result: null });
+      loadedDocs.forEach((document, n) => context.sendEvent(ev.summarize.with({ n, document })));
+    }),
+  );
+
+  workflow.handle(
+    [ev.question],
+    step<{ n: number; question: string }>(async (_context, { n, question }) => {
+      const corpus = corpusRef!;
+      const mode = corpus.modeFor(settings.retriever, embedder);
+      const passages = await corpus.search(question, settings.topK, mode, embedder, signal);
+      emit('retrieve.completed', `retrieved ${passages.length} passage(s) for question ${n + 1}`, { question, retriever: mode, sources: passages.map((p) => p.source) });
+      return ev.retrieved.with({ n, question, mode, passages });
+    }),
+  );
+
+  workflow.handle(
+    [ev.retrieved],
+    step<{ n: number; question: string; mode: import('./corpus.js').RetrieverMode; passages: import('./corpus.js').Passage[] }>(async (_context, { n, question, mode, passages }) => {
+      const useLlm = settings.answer === 'llm' || (settings.answer === 'auto' && settings.llm !== undefined);
+      if (settings.answer === 'llm' && !settings.llm) {
+        throw new SwitchyardError('MODEL_NOT_CONFIGURED', 'task.answer: "llm" needs a chat model; set OPENAI_API_KEY (and OPENAI_BASE_URL) or use answer "extractive"', { path: 'task.answer' });
+      }
+      const answer = useLlm && settings.llm && passages.length > 0 ? await llmAnswer(question, passages, settings.llm, signal) : extractiveAnswer(question, passages);
+      emit('synthesize.completed', `answered question ${n + 1} (${answer.mode})`, { question, mode: answer.mode, citations: answer.citations.length });
+      return ev.answered.with({ n, record: { question, retriever: mode, answer, passages } });
+    }),
+  );
+
+  workflow.handle(
+    [ev.summarize],
+    step<{ n: number; document: LoadedDocument }>(async (_context, { n, document }) => {
+      const record = { source: document.source, chunks: state.documents.find((d) => d.source === document.source)?.chunks ?? 0, summary: summarizeDocument(document) };
+      emit('synthesize.completed', `summarized ${document.source}`, { source: document.source, mode: 'extractive' });
+      return ev.summarized.with({ n, record });
+    }),
+  );
+
+  // fan-in: stop when every fanned-out branch has reported
+  workflow.handle(
+    [ev.answered],
+    step<{ n: number; record: AnswerRecord }>(async (_context, { n, record }) => {
+      state.answers[n] = record;
+      if (state.answers.filter(Boolean).length === state.expected) return ev.stop.with({ result: null });
+    }),
+  );
+  workflow.handle(
+    [ev.summarized],
+    step<{ n: number; record: SummaryRecord }>(async (_context, { n, record }) => {
+      state.summaries[n] = record;
+      if (state.summaries.filter(Boolean).length === state.expected) return ev.stop.with({ result: null });
+    }),
+  );
+
+  let corpusRef: Corpus | undefined;
+  let loadedDocs: LoadedDocument[] = [];
+  const requestOf = () => request;
+
+  async function buildIndex(documents: LoadedDocument[], fresh: Map<string, Chunk[]>) {
+    loadedDocs = documents;
+    const now = new Date().toISOString();
+    const previous = state.stored;
+    const embedModel = embedder?.model;
+    const keepVectors = previous !== undefined && previous.manifest.embedModel === embedModel;
+    const manifest = previous
+      ? { ...previous.manifest, documents: { ...previous.manifest.documents }, updatedAt: now }
+      : { version: 1 as const, name: request.index ?? '(memory)', createdAt: now, updatedAt: now, chunkSize: settings.chunkSize, chunkOverlap: settings.chunkOverlap, documents: {} as Record<string, IndexedDocument> };
+    const sameSettings = manifest.chunkSize === settings.chunkSize && manifest.chunkOverlap === settings.chunkOverlap;
+    if (!sameSettings) manifest.documents = {};
+    let added = 0;
+    let updated = 0;
+    let unchanged = 0;
+    const replaced = new Set<string>();
+    for (const doc of documents) {
+      const before = manifest.documents[doc.id];
+      if (before && before.hash === doc.hash && !fresh.has(doc.id)) {
+        unchanged++;
+        continue;
+      }
+      if (before) {
+        updated++;
+        replaced.add(doc.id);
+      } else added++;
+    }
+    // Chunks kept: every previous chunk whose document was not re-chunked (and settings unchanged).
+    const kept = sameSettings && previous ? previous.chunks.filter((c) => !fresh.has(c.docId) && !replaced.has(c.docId)) : [];
+    const newChunks = [...fresh.values()].flat();
+    const vectors = new Map<string, number[]>();
+    if (keepVectors && previous) for (const c of kept) {
+      const v = previous.vectors.get(c.id);
+      if (v) vectors.set(c.id, v);
+    }
+    const toEmbed = embedder ? [...kept.filter((c) => !vectors.has(c.id)), ...newChunks] : [];
+    if (embedder && toEmbed.length > 0) {
+      const batch = 256;
+      for (let i = 0; i < toEmbed.length; i += batch) {
+        const slice = toEmbed.slice(i, i + batch);
+        const out = await embedder.embed(slice.map((c) => c.text), signal);
+        slice.forEach((c, j) => vectors.set(c.id, out[j]!));
+        emit('embed.progress', `embedded ${Math.min(i + batch, toEmbed.length)} of ${toEmbed.length} chunks`, { model: embedder.model }, { done: Math.min(i + batch, toEmbed.length), total: toEmbed.length, unit: 'chunks' });
+      }
+    }
+    for (const doc of documents) {
+      const chunks = fresh.get(doc.id);
+      if (!chunks) continue;
+      manifest.documents[doc.id] = { source: doc.source, hash: doc.hash, bytes: doc.bytes, format: doc.format, chunkIds: chunks.map((c) => c.id), ingestedAt: now };
+    }
+    if (embedModel) manifest.embedModel = embedModel;
+    else delete manifest.embedModel;
+    const chunks = [...kept, ...newChunks];
+    const stored: StoredIndex = { dir: indexDir(stage.home, request.index ?? '_memory'), manifest, chunks, vectors };
+    const corpus = new Corpus();
+    corpus.embedModel = embedModel;
+    corpus.add(chunks, chunks.map((c) => vectors.get(c.id)));
+    const chunksOf = new Map<string, number>();
+    for (const c of chunks) chunksOf.set(c.docId, (chunksOf.get(c.docId) ?? 0) + 1);
+    const stats: IngestStats = { documents: Object.keys(manifest.documents).length, added, updated, unchanged, chunks: chunks.length, embedded: toEmbed.length };
+    emit('index.built', `indexed ${chunks.length} chunk(s)${embedModel ? ` with ${embedModel}` : ' (lexical)'}`, { ...stats });
+    return { stored, corpus, stats, chunksOf };
+  }
+
+  // run: send the start event, forward progress, stop at `stop` or `failed`, honour the stage signal
+  const context = workflow.createContext();
+  const iterator = context.stream[Symbol.asyncIterator]();
+  const aborted = new Promise<never>((_, reject) => {
+    const onAbort = () => reject(toSwitchyardError(signal.reason ?? new SwitchyardError('CANCELLED', 'cancelled')));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => undefined);
+  context.sendEvent(ev.start.with(request));
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), aborted]);
+      if (next.done) throw new SwitchyardError('ENGINE_ERROR', 'the RAG workflow ended without a result');
+      const event = next.value;
+      if (ev.failed.include(event)) throw toSwitchyardError(event.data.error);
+      if (ev.stop.include(event)) break;
+    }
+  } finally {
+    void iterator.return?.();
+  }
+  return {
+    documents: state.documents,
+    problems: state.problems,
+    ...(state.stats ? { stats: state.stats } : {}),
+    answers: state.answers,
+    summaries: state.summaries,
+    ...(request.index && (state.stats || state.stored)
+      ? {
+          index: {
+            name: request.index,
+            path: indexDir(stage.home, request.index),
+            documents: state.stats?.documents ?? Object.keys(state.stored?.manifest.documents ?? {}).length,
+            chunks: state.stats?.chunks ?? state.stored?.chunks.length ?? 0,
+          },
+        }
+      : {}),
+  };
+}

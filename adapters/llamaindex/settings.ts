@@ -1,0 +1,64 @@
+import type { RetrievalOptions } from './task-schema.js';
+
+/** An OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, llama.cpp server...). */
+export interface EndpointConfig {
+  readonly baseURL?: string;
+  readonly apiKey?: string;
+  readonly model?: string;
+}
+
+/** Options for `createAdapter()`. Every field is optional; defaults are documented on each. */
+export interface LlamaindexAdapterOptions {
+  /** Embeddings endpoint. Default: from OPENAI_BASE_URL / OPENAI_API_KEY (model SWITCHYARD_EMBEDDING_MODEL, else text-embedding-3-small); `false` disables. */
+  readonly embeddings?: EndpointConfig | false;
+  /** Chat model for grounded answers. Default: from OPENAI_BASE_URL / OPENAI_API_KEY (model SWITCHYARD_MODEL or OPENAI_MODEL, else gpt-4o-mini); `false` disables. */
+  readonly llm?: EndpointConfig | false;
+  /** Extra directories documents may be read from, for every task (the pipeline's directory is always allowed). */
+  readonly roots?: readonly string[];
+  /** Task defaults (a task's own fields win). */
+  readonly defaults?: RetrievalOptions;
+  /** Environment to read endpoints from (default `process.env`). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Ingest emits `ingest.progress` events every this many documents (default: about 20 events per ingest). */
+  readonly progressEvery?: number;
+}
+
+export interface ResolvedSettings {
+  readonly topK: number;
+  readonly chunkSize: number;
+  readonly chunkOverlap: number;
+  readonly retriever: 'auto' | 'lexical' | 'embedding' | 'hybrid';
+  readonly answer: 'auto' | 'extractive' | 'llm';
+  readonly maxFileBytes: number;
+  readonly roots: readonly string[];
+  readonly embeddings: Required<Pick<EndpointConfig, 'model'>> & EndpointConfig | undefined;
+  readonly llm: Required<Pick<EndpointConfig, 'model'>> & EndpointConfig | undefined;
+}
+
+export const DEFAULTS = { topK: 3, chunkSize: 512, chunkOverlap: 64, maxFileBytes: 50 * 1024 * 1024 } as const;
+
+function endpoint(explicit: EndpointConfig | false | undefined, env: Readonly<Record<string, string | undefined>>, modelVars: readonly string[], fallbackModel: string) {
+  if (explicit === false) return undefined;
+  const baseURL = explicit?.baseURL ?? env.OPENAI_BASE_URL;
+  const apiKey = explicit?.apiKey ?? env.OPENAI_API_KEY;
+  if (!baseURL && !apiKey) return undefined;
+  const model = explicit?.model ?? modelVars.map((name) => env[name]).find(Boolean) ?? fallbackModel;
+  return { model, ...(baseURL ? { baseURL } : {}), ...(apiKey ? { apiKey } : {}) };
+}
+
+/** Applies defaults once: task fields, then adapter defaults, then built-in defaults; endpoints from options or env. */
+export function resolveSettings(task: RetrievalOptions, options: LlamaindexAdapterOptions): ResolvedSettings {
+  const env = options.env ?? process.env;
+  const d = options.defaults ?? {};
+  return {
+    topK: task.topK ?? d.topK ?? DEFAULTS.topK,
+    chunkSize: task.chunkSize ?? d.chunkSize ?? DEFAULTS.chunkSize,
+    chunkOverlap: task.chunkOverlap ?? d.chunkOverlap ?? DEFAULTS.chunkOverlap,
+    retriever: task.retriever ?? d.retriever ?? 'auto',
+    answer: task.answer ?? d.answer ?? 'auto',
+    maxFileBytes: task.maxFileBytes ?? d.maxFileBytes ?? DEFAULTS.maxFileBytes,
+    roots: [...(options.roots ?? []), ...(d.roots ?? []), ...(task.roots ?? [])],
+    embeddings: endpoint(options.embeddings, env, ['SWITCHYARD_EMBEDDING_MODEL'], 'text-embedding-3-small'),
+    llm: endpoint(options.llm, env, ['SWITCHYARD_MODEL', 'OPENAI_MODEL'], 'gpt-4o-mini'),
+  };
+}

@@ -1,0 +1,141 @@
+import type { Workflow, WorkflowContext, WorkflowEvent } from '@llamaindex/workflow';
+import type { StageContext } from '../../src/adapter.js';
+import { SwitchyardError, invalidInput, toSwitchyardError } from '../../src/errors.js';
+
+/**
+ * A user's own `@llamaindex/workflow` workflow, handed over in code (a 'workflow' resource or `task.workflow`).
+ * The stage sends `start.with(input)` and finishes at the first `stop` event (its data is the stage output)
+ * or fails at the first `error` event.
+ */
+export interface WorkflowDescriptor<I = unknown, O = unknown> {
+  readonly workflow: Workflow;
+  readonly start: WorkflowEvent<I>;
+  readonly stop: WorkflowEvent<O>;
+  readonly error?: WorkflowEvent<unknown>;
+}
+
+/** What user handlers find on their context (`context.switchyard`) besides the engine's own fields. */
+export interface SwitchyardWorkflowExtras {
+  readonly runId: string;
+  readonly stageId: string;
+  /** Forward a progress or other event to the pipeline's sinks. */
+  emit: StageContext['emit'];
+}
+
+/** `context.signal` inside user handlers also aborts when the stage is cancelled or times out. */
+export type SwitchyardWorkflowContext = WorkflowContext & { readonly switchyard: SwitchyardWorkflowExtras };
+
+/** The `@llamaindex/workflow` module, handed to `defineWorkflow` builders so user code never imports the deprecated package. */
+export type WorkflowKit = typeof import('@llamaindex/workflow');
+
+const LAZY = 'switchyard.llamaindex.workflow';
+
+/** A workflow built on demand, once per stage run, with the engine module the adapter loads lazily. */
+export interface LazyWorkflow<I = unknown, O = unknown> {
+  readonly kind: typeof LAZY;
+  build(kit: WorkflowKit): WorkflowDescriptor<I, O>;
+}
+
+/**
+ * Declares a user workflow without importing the engine: `build` receives `createWorkflow`, `workflowEvent` and the rest
+ * of `@llamaindex/workflow`, and returns `{ workflow, start, stop, error? }`. It runs once per stage run, so state kept in
+ * the builder's closure is fresh each time.
+ */
+export function defineWorkflow<I, O>(build: (kit: WorkflowKit) => WorkflowDescriptor<I, O>): LazyWorkflow<I, O> {
+  return { kind: LAZY, build };
+}
+
+export function isWorkflowDescriptor(value: unknown): value is WorkflowDescriptor {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<WorkflowDescriptor>;
+  return typeof v.workflow?.createContext === 'function' && typeof v.start?.with === 'function' && typeof v.stop?.include === 'function';
+}
+
+export function isLazyWorkflow(value: unknown): value is LazyWorkflow {
+  return typeof value === 'object' && value !== null && (value as LazyWorkflow).kind === LAZY && typeof (value as LazyWorkflow).build === 'function';
+}
+
+const isWorkflowBinding = (value: unknown) => isLazyWorkflow(value) || isWorkflowDescriptor(value);
+
+/** Resolves `task.workflow` (a registered name or the object itself) to a runnable descriptor. */
+export async function resolveWorkflow(binding: unknown, resources: StageContext['resources'], path = 'task.workflow'): Promise<WorkflowDescriptor> {
+  let found: unknown = binding;
+  if (typeof binding === 'string') {
+    found = resources.get<unknown>('workflow', binding);
+    if (!isWorkflowBinding(found)) {
+      const known = resources.names('workflow');
+      throw new SwitchyardError('INVALID_PIPELINE', `${path}: expected a registered workflow; got ${JSON.stringify(binding)} (known: ${known.length ? known.join(', ') : 'none'})`, {
+        path,
+        expected: 'a registered workflow',
+        got: binding,
+      });
+    }
+  }
+  if (isLazyWorkflow(found)) {
+    const built = found.build(await import('@llamaindex/workflow'));
+    if (!isWorkflowDescriptor(built)) throw invalidInput(path, 'the defineWorkflow builder to return { workflow, start, stop, error? }', built);
+    return built;
+  }
+  if (isWorkflowDescriptor(found)) return found;
+  throw invalidInput(path, 'a workflow from defineWorkflow(...) or a descriptor { workflow, start, stop, error? }', binding);
+}
+
+/**
+ * Runs a user workflow as a stage with the stage's cancellation and an optional timeout.
+ * Every event the workflow produces is forwarded as a `workflow.event` engine event.
+ */
+export async function runUserWorkflow(descriptor: WorkflowDescriptor, input: unknown, stage: StageContext, timeoutMs?: number): Promise<unknown> {
+  const { extendContext, eventSource } = await import('@llamaindex/workflow');
+  const signal = timeoutMs ? AbortSignal.any([stage.signal, AbortSignal.timeout(timeoutMs)]) : stage.signal;
+  signal.throwIfAborted();
+  const context = descriptor.workflow.createContext();
+  const extras: SwitchyardWorkflowExtras = { runId: stage.runId, stageId: stage.stageId, emit: (event) => stage.emit(event) };
+  extendContext(context, { switchyard: extras }, {
+    signal: (_ctx, original) => {
+      let combined: AbortSignal | undefined;
+      return {
+        configurable: true,
+        enumerable: original.enumerable ?? true,
+        get: () => (combined ??= AbortSignal.any([original.get!.call(_ctx) as AbortSignal, signal])),
+      };
+    },
+  });
+  const iterator = context.stream[Symbol.asyncIterator]();
+  const aborted = new Promise<never>((_, reject) => {
+    const onAbort = () =>
+      reject(
+        stage.signal.aborted
+          ? toSwitchyardError(stage.signal.reason ?? new SwitchyardError('CANCELLED', 'cancelled'))
+          : new SwitchyardError('TIMEOUT', `workflow did not finish within ${timeoutMs} ms (task.timeoutMs)`, { path: 'task.timeoutMs' }),
+      );
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => undefined);
+  stage.emit({ kind: 'workflow.started', message: 'user workflow started' });
+  context.sendEvent(descriptor.start.with(input));
+  let count = 0;
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), aborted]);
+      if (next.done) throw new SwitchyardError('ENGINE_ERROR', 'the workflow ended without a stop event');
+      const event = next.value;
+      count++;
+      const source = eventSource(event);
+      const label = source?.debugLabel ?? source?.uniqueId ?? 'event';
+      stage.emit({ kind: 'workflow.event', message: label, data: { event: label, n: count } });
+      if (descriptor.error?.include(event)) {
+        const data = event.data;
+        throw new SwitchyardError('STAGE_FAILED', `workflow reported an error: ${data instanceof Error ? data.message : typeof data === 'string' ? data : JSON.stringify(data)}`, {
+          ...(data instanceof Error ? { cause: data } : {}),
+        });
+      }
+      if (descriptor.stop.include(event)) {
+        stage.emit({ kind: 'workflow.completed', message: `user workflow completed after ${count} event(s)`, data: { events: count } });
+        return event.data;
+      }
+    }
+  } finally {
+    void iterator.return?.();
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * `switchyard/prefect`: scheduled workflows and DAGs. The embedded default is a local DAG engine with
+ * cron and interval schedules fired by bree; a real Prefect server is the scale-out (./server/).
+ * This barrel imports no engine SDK: bree and undici load only when used.
+ */
+import type { OrchestratorAdapter } from '../../src/adapter.js';
+import { createPrefectAdapter } from './adapter.js';
+
+export { createPrefectAdapter } from './adapter.js';
+export type { PrefectAdapterOptions, ScheduledEtlResult, PrefectServerModule, DagShape, DagReporter } from './adapter.js';
+export {
+  prefectTaskSchema,
+  dagTaskSchema,
+  scheduledEtlTaskSchema,
+  deploymentTaskSchema,
+  workflowSchema,
+  dagNodeSchema,
+  retrySchema,
+  reportSchema,
+} from './task-schema.js';
+export type { PrefectTask, DagTask, ScheduledEtlTask, DeploymentTask, WorkflowSpec, DagNodeSpec, RetryOption, EtlSource, ReportOption } from './task-schema.js';
+export { compileDag } from './local/compile.js';
+export type { CompiledDag } from './local/compile.js';
+export type { DagResult, DagNodeInput, DagObserver, DagRunOptions } from './local/engine.js';
+export { createLocalScheduler, BreeScheduler } from './local/bree-scheduler.js';
+
+/** The registry's entry point (src/builtin-adapters.ts). */
+export function createAdapter(): OrchestratorAdapter {
+  return createPrefectAdapter() as OrchestratorAdapter;
+}
+
+/** Runs a compiled DAG directly (benchmarks, embedding); loads the engine on first use. */
+export async function runDag(...args: Parameters<typeof import('./local/engine.js').runDag>): ReturnType<typeof import('./local/engine.js').runDag> {
+  const engine = await import('./local/engine.js');
+  return engine.runDag(...args);
+}

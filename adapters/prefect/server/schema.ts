@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/**
+ * Task and option shapes for the Prefect-server half of the prefect adapter. zod only: validating a
+ * pipeline never loads undici. `adapters/prefect/task-schema.ts` re-uses these.
+ */
+
+/** Where the Prefect API is and how to sign in; each field falls back to the Prefect environment variable. */
+export const serverOptionsSchema = z
+  .object({
+    /** API base URL including `/api`, e.g. `http://127.0.0.1:4200/api`; default `PREFECT_API_URL`. */
+    url: z.string().url().optional(),
+    /** Bearer key (Prefect Cloud); default `PREFECT_API_KEY`. */
+    apiKey: z.string().min(1).optional(),
+    /** `user:password` for a server started with basic auth; default `PREFECT_API_AUTH_STRING`. */
+    authString: z.string().min(1).optional(),
+    /** Per-request timeout; default 30 s. */
+    timeoutMs: z.number().int().positive().optional(),
+    /** Retries on 408, 429, 502, 503 and dropped connections; default 5. */
+    retries: z.number().int().min(0).max(20).optional(),
+  })
+  .strict();
+
+/** `report: { prefect: true }` or `report: { prefect: { url, flowName, tags } }` on a DAG task. */
+export const reportOptionsSchema = serverOptionsSchema
+  .extend({
+    /** Flow name in Prefect; default the pipeline name. */
+    flowName: z.string().min(1).optional(),
+    /** Flow run name; default `<pipeline>-<runId>`. */
+    flowRunName: z.string().min(1).optional(),
+    tags: z.array(z.string().min(1)).optional(),
+    /** Also send node failures and retries as Prefect logs; default true. */
+    logs: z.boolean().optional(),
+  })
+  .strict();
+
+export const reportSchema = z
+  .object({
+    prefect: z.union([z.literal(true), reportOptionsSchema]),
+  })
+  .strict();
+
+/** Trigger an existing Prefect deployment (with parameters) and, by default, wait for its final state. */
+export const deploymentTaskSchema = z
+  .object({
+    type: z.literal('deployment'),
+    deployment: z.string().regex(/^[^/]+\/[^/]+$/, 'expected "flow-name/deployment-name"'),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    /** Wait for a final state (default true); `false` returns as soon as the flow run is created. */
+    wait: z.boolean().optional(),
+    /** Give up waiting after this long, cancelling the flow run; default no limit (the stage timeout still applies). */
+    timeoutMs: z.number().int().positive().optional(),
+    /** How often to read the flow run's state while waiting; default 1000 ms. */
+    pollMs: z.number().int().min(50).optional(),
+    /** Flow run name; default Prefect's generated one. */
+    flowRunName: z.string().min(1).optional(),
+    tags: z.array(z.string().min(1)).optional(),
+    server: serverOptionsSchema.optional(),
+  })
+  .strict();
+
+export type ServerOptions = z.infer<typeof serverOptionsSchema>;
+export type ReportOptions = z.infer<typeof reportOptionsSchema>;
+export type ReportOption = z.infer<typeof reportSchema>;
+export type DeploymentTask = z.infer<typeof deploymentTaskSchema>;

@@ -1,0 +1,26 @@
+import type { DefineCommand } from '../output.js';
+
+const HELP = `
+Records the approval and resumes the run in this process: the waiting stage runs again with the
+decision (context.approval), then the rest of the pipeline runs.
+
+Examples:
+  $ switchyard approve 20261121-235812-a1b2c3d4e5
+  $ switchyard approve 20261121-235812-a1b2c3d4e5 --stage review --data '{"note":"looks good"}' --by ana`;
+
+export const defineApprove: DefineCommand = (program, setExitCode) => {
+  program
+    .command('approve')
+    .description('approve a waiting run and resume it')
+    .argument('<runId>', 'run id')
+    .option('--stage <id>', 'the waiting stage (needed only when several wait)')
+    .option('--data <json>', 'a JSON object handed to the stage with the approval')
+    .option('--by <name>', 'who approved')
+    .option('--json', 'print the result object as JSON')
+    .option('--home <dir>', 'switchyard home')
+    .addHelpText('after', HELP)
+    .action(async (runId: string, options: { stage?: string; data?: string; by?: string; json?: boolean; home?: string }) => {
+      const { approveAction } = await import('./hub-actions.js');
+      setExitCode(await approveAction(runId, options));
+    });
+};

@@ -1,0 +1,30 @@
+import type { DefineCommand } from '../output.js';
+
+const HELP = `
+Validates the whole pipeline first (nothing is written for an invalid one), then runs each stage on
+its engine. Progress goes to stderr on a terminal; the run is kept in the run store (.switchyard/ or
+SWITCHYARD_HOME) so it can be listed, shown and resumed.
+
+Exit codes: 0 completed (or waiting for approval), 1 failed/partial/cancelled, 2 invalid input.
+
+Examples:
+  $ switchyard run examples/seed-002/quick-start.yaml
+  $ switchyard run pipeline.yaml --input '{"query":"How do I implement auth?"}' --json
+  $ switchyard run pipeline.yaml --jsonl events.jsonl --deadline 60000`;
+
+export const defineRun: DefineCommand = (program, setExitCode) => {
+  program
+    .command('run')
+    .description('run a pipeline file (YAML or JSON)')
+    .argument('<file>', 'pipeline file')
+    .option('--input <json>', 'run input as JSON')
+    .option('--json', 'print the result object as JSON')
+    .option('--jsonl <file>', 'also write every event as a JSON line to FILE')
+    .option('--deadline <ms>', 'overall deadline in milliseconds')
+    .option('--home <dir>', 'switchyard home (default SWITCHYARD_HOME or ./.switchyard)')
+    .addHelpText('after', HELP)
+    .action(async (file: string, options: { input?: string; json?: boolean; jsonl?: string; deadline?: string; home?: string }) => {
+      const { runAction } = await import('./hub-actions.js');
+      setExitCode(await runAction(file, options));
+    });
+};

@@ -1,0 +1,373 @@
+import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
+import type { ApprovalDecision, ResourceRegistry } from '../adapter.js';
+import { SwitchyardError, toSwitchyardError } from '../errors.js';
+import { RunEventBus } from '../events/bus.js';
+import type { EventSink, RunEvent } from '../events/types.js';
+import { AdapterRegistry, type AdapterSource } from '../registry.js';
+import { resolveHome } from '../store/home.js';
+import type { RunRecord, RunStore } from '../store/types.js';
+import type { Recommendation } from '../selector/recommender.js';
+import { readPipelineFile } from './load.js';
+import { NEVER_ABORTED } from './policies.js';
+import type { PipelineResult, RunOptions } from './result.js';
+import { RunState, serializeError } from './run.js';
+import type { Pipeline, StageSpec } from './schema.js';
+import { isPreparedPipeline, preparePipeline, type PreparedPipeline } from './validate.js';
+
+export interface HybridOrchestratorOptions {
+  /** Where switchyard keeps its files (default `SWITCHYARD_HOME`, else `./.switchyard`). */
+  readonly home?: string;
+  /** The run store (default: SQLite under `home`, opened on first run). */
+  readonly store?: RunStore;
+  /** Users' own adapters, or replacements for built-ins, by type. */
+  readonly adapters?: Readonly<Record<string, AdapterSource>>;
+  /** Include the four built-in engines (default true). */
+  readonly builtins?: boolean;
+  /** Agents, tools, handlers, graphs registered in code; pipeline modules add to a copy per run. */
+  readonly resources?: ResourceRegistry;
+  /** Event sinks every run writes to (progress display, JSONL, OpenTelemetry). */
+  readonly sinks?: readonly EventSink[];
+}
+
+/**
+ * A pipeline: a file path, an object (with functions for `input` and `when` where wanted), or what
+ * `validate()` returned (run many times without validating again).
+ */
+export type PipelineInput = string | Pipeline | PreparedPipeline | Record<string, unknown>;
+
+export interface ResumeOptions {
+  readonly signal?: AbortSignal;
+  readonly deadlineMs?: number;
+  readonly sinks?: readonly EventSink[];
+  /** The pipeline object, for code pipelines with functions (a stored document cannot hold functions). */
+  readonly pipeline?: PipelineInput;
+}
+
+export interface ApproveOptions extends ResumeOptions {
+  /** The waiting stage (needed only when several wait). */
+  readonly stageId?: string;
+  /** Data handed to the stage with the decision (e.g. `{ approved: true, note: "ok" }`). */
+  readonly data?: Record<string, unknown>;
+  readonly by?: string;
+}
+
+export interface RejectOptions extends ResumeOptions {
+  readonly stageId?: string;
+  readonly reason?: string;
+  readonly by?: string;
+}
+
+const RESUMABLE = new Set(['running', 'interrupted', 'failed', 'cancelled', 'waiting']);
+
+/**
+ * The hub: runs each stage of a pipeline on the engine its `type` names (or the selector picks),
+ * with retries, timeouts, cancellation, failure paths and parallel groups; every result goes back
+ * through the hub, which records it, so runs are auditable and resumable.
+ */
+export class HybridOrchestrator {
+  readonly registry: AdapterRegistry;
+  readonly home: string;
+  readonly #resources: ResourceRegistry | undefined;
+  readonly #sinks: readonly EventSink[];
+  #store: RunStore | undefined;
+  #opening: Promise<RunStore> | undefined;
+  readonly #ownsStore: boolean;
+
+  constructor(options: HybridOrchestratorOptions = {}) {
+    this.registry = new AdapterRegistry({ ...(options.adapters ? { adapters: options.adapters } : {}), ...(options.builtins === undefined ? {} : { builtins: options.builtins }) });
+    this.home = resolveHome(options.home);
+    this.#resources = options.resources;
+    this.#sinks = options.sinks ?? [];
+    this.#store = options.store;
+    this.#ownsStore = options.store === undefined;
+  }
+
+  /** The run store, opening the default SQLite store on first use. */
+  async store(): Promise<RunStore> {
+    if (this.#store) return this.#store;
+    this.#opening ??= import('../store/index.js').then(({ openRunStore }) => openRunStore(this.home));
+    this.#store = await this.#opening;
+    return this.#store;
+  }
+
+  /** Validates a pipeline (object or file) completely, loading its modules; throws one INVALID_PIPELINE error. */
+  async validate(pipeline: PipelineInput): Promise<PreparedPipeline> {
+    if (isPreparedPipeline(pipeline)) return pipeline;
+    if (typeof pipeline === 'string') {
+      const loaded = await readPipelineFile(pipeline);
+      return preparePipeline(loaded.document, { registry: this.registry, file: loaded.file, baseDir: loaded.baseDir, ...this.#resourceOption() });
+    }
+    return preparePipeline(pipeline, { registry: this.registry, ...this.#resourceOption() });
+  }
+
+  /** Runs a pipeline to its end (or until it waits for approval). Invalid pipelines throw before anything is written. */
+  async run(pipeline: PipelineInput, options: RunOptions = {}): Promise<PipelineResult> {
+    const prepared = await this.validate(pipeline);
+    const store = await this.store();
+    const runId = options.runId ?? newRunId();
+    const startedAt = new Date();
+    const record: RunRecord = {
+      runId,
+      pipelineName: prepared.name,
+      pipeline: storableDocument(prepared.document),
+      ...(prepared.file ? { pipelineFile: prepared.file } : {}),
+      input: options.input,
+      status: 'running',
+      createdAt: startedAt.toISOString(),
+      updatedAt: startedAt.toISOString(),
+      data: {},
+      pid: process.pid,
+    };
+    await store.createRun(record);
+    return this.#execute(prepared, store, { runId, input: options.input, startedAt, resumed: false, seq: 0 }, options);
+  }
+
+  /** The same run as `run`, as typed events; the last is `run.finished`. */
+  stream(pipeline: PipelineInput, options: RunOptions = {}): AsyncIterable<RunEvent> {
+    return streamOf((sink) => this.run(pipeline, { ...options, sinks: [...(options.sinks ?? []), sink] }));
+  }
+
+  /** Seed 002's `execute({ stages })`. */
+  execute(task: { readonly stages: readonly (StageSpec | Record<string, unknown>)[]; readonly name?: string; readonly goal?: string } & Record<string, unknown>, options: RunOptions = {}): Promise<PipelineResult> {
+    return this.run({ ...task, name: task.name ?? 'hybrid' }, options);
+  }
+
+  /** Seed 002's `recommend_orchestrator`: `{ type, profile, confidence, reasons, alternatives, plan? }` for a description. */
+  async recommendOrchestrator(description: string): Promise<Recommendation> {
+    const { recommend } = await import('../selector/index.js');
+    return recommend(description);
+  }
+
+  /**
+   * Continues an interrupted, failed, cancelled or decided run: completed stages are not run again,
+   * the first unfinished stage runs next with the saved outputs, history and data bus.
+   */
+  async resume(runId: string, options: ResumeOptions = {}): Promise<PipelineResult> {
+    return this.#resume(runId, options, new Map());
+  }
+
+  /** Approves the run's pending approval and resumes it; the stage runs again with `context.approval`. */
+  async approve(runId: string, options: ApproveOptions = {}): Promise<PipelineResult> {
+    const decision: ApprovalDecision = { approved: true, ...(options.data ? { data: options.data } : {}), ...(options.by ? { by: options.by } : {}) };
+    return this.#decide(runId, options.stageId, decision, options);
+  }
+
+  /** Rejects the run's pending approval and resumes it; the stage sees `context.approval.approved === false`. */
+  async reject(runId: string, options: RejectOptions = {}): Promise<PipelineResult> {
+    const decision: ApprovalDecision = { approved: false, ...(options.reason ? { reason: options.reason } : {}), ...(options.by ? { by: options.by } : {}) };
+    return this.#decide(runId, options.stageId, decision, options);
+  }
+
+  /** Closes loaded adapters and the store this orchestrator opened. */
+  async close(): Promise<void> {
+    await this.registry.close();
+    if (this.#ownsStore && this.#store) await this.#store.close();
+    this.#store = undefined;
+    this.#opening = undefined;
+  }
+
+  async #decide(runId: string, stageId: string | undefined, decision: ApprovalDecision, options: ResumeOptions): Promise<PipelineResult> {
+    const store = await this.store();
+    const run = await this.#getRun(store, runId);
+    if (run.status !== 'waiting') throw new SwitchyardError('CONFLICT', `run ${runId} is ${run.status}, not waiting for approval`, { details: { runId, status: run.status } });
+    const pending = (await store.listApprovals(runId)).filter((a) => a.decision === undefined);
+    const target = stageId === undefined ? pending[0] : pending.find((a) => a.stageId === stageId);
+    if (!target) {
+      throw new SwitchyardError('INVALID_INPUT', `--stage: expected one of ${pending.map((a) => a.stageId).join(', ') || '(no pending approvals)'}; got ${JSON.stringify(stageId)}`, {
+        path: 'stageId',
+      });
+    }
+    if (stageId === undefined && pending.length > 1) {
+      throw new SwitchyardError('INVALID_INPUT', `stageId: expected one of ${pending.map((a) => a.stageId).join(', ')}; several stages wait, name one`, { path: 'stageId' });
+    }
+    await store.saveApproval({ ...target, decision, decidedAt: new Date().toISOString() });
+    return this.#resume(runId, options, new Map([[target.stageId, decision]]));
+  }
+
+  async #resume(runId: string, options: ResumeOptions, approvals: Map<string, ApprovalDecision>): Promise<PipelineResult> {
+    const store = await this.store();
+    const run = await this.#getRun(store, runId);
+    if (!RESUMABLE.has(run.status)) throw new SwitchyardError('CONFLICT', `run ${runId} is ${run.status}; only unfinished runs can be resumed`, { details: { runId, status: run.status } });
+    if (run.status === 'running' && run.pid !== undefined && run.pid !== process.pid && isAlive(run.pid)) {
+      throw new SwitchyardError('CONFLICT', `run ${runId} is still running in process ${run.pid}`, { details: { runId, pid: run.pid } });
+    }
+    if (run.status === 'waiting' && approvals.size === 0) {
+      const decided = (await store.listApprovals(runId)).filter((a) => a.decision !== undefined);
+      const stages = await store.listStages(runId);
+      for (const a of decided) if (stages.find((s) => s.stageId === a.stageId)?.status === 'waiting') approvals.set(a.stageId, a.decision!);
+      if (approvals.size === 0) throw new SwitchyardError('CONFLICT', `run ${runId} is waiting for approval: run \`switchyard approve ${runId}\` or \`switchyard reject ${runId}\``);
+    }
+    const prepared = await this.#preparedFor(run, options.pipeline);
+    const [stages, history, events] = await Promise.all([store.listStages(runId), store.listHistory(runId), store.listEvents(runId)]);
+    const seq = events.reduce((max, e) => Math.max(max, e.seq), 0);
+    await store.updateRun(runId, { status: 'running', pid: process.pid });
+    const last = run.output !== undefined ? { value: run.output } : undefined;
+    return this.#execute(prepared, store, { runId, input: run.input, startedAt: new Date(), resumed: true, seq, stages, history, data: run.data ?? {}, approvals, ...(last ? { last } : {}) }, options);
+  }
+
+  async #preparedFor(run: RunRecord, pipeline: PipelineInput | undefined): Promise<PreparedPipeline> {
+    if (pipeline !== undefined) return this.validate(pipeline);
+    const options = { registry: this.registry, ...this.#resourceOption() };
+    if (run.pipelineFile) return preparePipeline(run.pipeline, { ...options, file: run.pipelineFile, baseDir: dirname(run.pipelineFile) });
+    return preparePipeline(run.pipeline, options);
+  }
+
+  async #execute(
+    prepared: PreparedPipeline,
+    store: RunStore,
+    state: {
+      runId: string;
+      input: unknown;
+      startedAt: Date;
+      resumed: boolean;
+      seq: number;
+      stages?: RunStateInitStages;
+      history?: RunStateInitHistory;
+      data?: Record<string, unknown>;
+      approvals?: Map<string, ApprovalDecision>;
+      last?: { value: unknown };
+    },
+    options: RunOptions | ResumeOptions,
+  ): Promise<PipelineResult> {
+    const sinks = options.sinks?.length ? [...this.#sinks, ...options.sinks] : this.#sinks;
+    const bus = new RunEventBus(state.runId, sinks, store, { startSeq: state.seq });
+    const deadlineMs = options.deadlineMs ?? prepared.deadlineMs;
+    const { signal, dispose } = runSignal(options.signal, deadlineMs);
+    const t0 = performance.now();
+    bus.emit({ type: 'run.started', pipeline: prepared.name, ...(prepared.goal ? { goal: prepared.goal } : {}), resumed: state.resumed });
+    let result: PipelineResult;
+    try {
+      const run = new RunState({
+        runId: state.runId,
+        pipeline: prepared,
+        input: state.input,
+        store,
+        bus,
+        home: this.home,
+        signal,
+        startedAt: state.startedAt,
+        ...(state.stages ? { stages: state.stages } : {}),
+        ...(state.history ? { history: state.history } : {}),
+        ...(state.data ? { data: state.data } : {}),
+        ...(state.approvals ? { approvals: state.approvals } : {}),
+        ...(state.last ? { last: state.last } : {}),
+      });
+      result = await run.execute();
+    } catch (thrown) {
+      const error = toSwitchyardError(thrown, 'INTERNAL');
+      bus.emit({ type: 'run.finished', status: 'failed', durationMs: performance.now() - t0, error: serializeError(error) });
+      await store.updateRun(state.runId, { status: 'failed', error: serializeError(error) }).catch(() => {});
+      await bus.flush();
+      dispose();
+      throw error;
+    }
+    dispose();
+    bus.emit({ type: 'run.finished', status: result.status, durationMs: performance.now() - t0, ...(result.error ? { error: result.error } : {}) });
+    await store.updateRun(state.runId, {
+      status: result.status,
+      output: result.output,
+      data: result.data as Record<string, unknown>,
+      ...(result.error ? { error: result.error } : {}),
+    });
+    await bus.flush();
+    return result;
+  }
+
+  async #getRun(store: RunStore, runId: string): Promise<RunRecord> {
+    const run = await store.getRun(runId);
+    if (!run) throw new SwitchyardError('NOT_FOUND', `no run ${JSON.stringify(runId)} in ${this.home}`, { details: { runId } });
+    return run;
+  }
+
+  #resourceOption(): { resources?: ResourceRegistry } {
+    return this.#resources ? { resources: this.#resources } : {};
+  }
+}
+
+type RunStateInitStages = ConstructorParameters<typeof RunState>[0]['stages'];
+type RunStateInitHistory = ConstructorParameters<typeof RunState>[0]['history'];
+
+/** `20261121-235812-a1b2c3d4e5`: sortable by time, random enough for thousands of runs a second. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(5).toString('hex')}`;
+}
+
+function runSignal(signal: AbortSignal | undefined, deadlineMs: number | undefined): { signal: AbortSignal; dispose: () => void } {
+  if (!signal && !deadlineMs) return { signal: NEVER_ABORTED, dispose: () => {} };
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal?.reason);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = deadlineMs ? setTimeout(() => controller.abort(new SwitchyardError('TIMEOUT', `run deadline of ${deadlineMs} ms exceeded`)), deadlineMs) : undefined;
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The pipeline as JSON: functions (code-only `input`/`when`) are dropped; resume such runs with `{ pipeline }`. */
+function storableDocument(doc: Record<string, unknown>): unknown {
+  return JSON.parse(JSON.stringify(doc, (_key, value: unknown) => (typeof value === 'function' ? undefined : value)));
+}
+
+function streamOf(start: (sink: EventSink) => Promise<unknown>): AsyncIterable<RunEvent> {
+  return {
+    [Symbol.asyncIterator]() {
+      const queue: RunEvent[] = [];
+      let wake: (() => void) | undefined;
+      let done = false;
+      let failure: unknown;
+      let started = false;
+      const notify = () => {
+        wake?.();
+        wake = undefined;
+      };
+      const begin = () => {
+        started = true;
+        start({ handle: (event) => void (queue.push(event), notify()) }).then(
+          () => {
+            done = true;
+            notify();
+          },
+          (error: unknown) => {
+            failure = error;
+            done = true;
+            notify();
+          },
+        );
+      };
+      return {
+        async next(): Promise<IteratorResult<RunEvent>> {
+          if (!started) begin();
+          for (;;) {
+            const event = queue.shift();
+            if (event) return { value: event, done: false };
+            if (done) {
+              if (failure !== undefined) {
+                const error = failure;
+                failure = undefined;
+                throw error;
+              }
+              return { value: undefined, done: true };
+            }
+            await new Promise<void>((resolve) => (wake = resolve));
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type { HistoryEntry, SerializedError } from '../adapter.js';
+import type { EventSink, PendingApprovalInfo, StageStatus } from '../events/types.js';
+
+export type PipelineStatus = 'completed' | 'failed' | 'partial' | 'cancelled' | 'waiting';
+
+export interface StageResult {
+  readonly id: string;
+  /** The engine type, or `parallel` for a group. */
+  readonly type: string;
+  readonly status: StageStatus;
+  readonly output?: unknown;
+  readonly error?: SerializedError;
+  readonly attempts: number;
+  readonly startedAt?: string;
+  readonly endedAt?: string;
+  readonly durationMs?: number;
+}
+
+export interface PendingApproval extends PendingApprovalInfo {
+  readonly stageId: string;
+}
+
+export interface PipelineResult {
+  readonly runId: string;
+  readonly pipeline: string;
+  readonly status: PipelineStatus;
+  readonly stages: readonly StageResult[];
+  /** The output of the last completed stage. */
+  readonly output: unknown;
+  readonly history: readonly HistoryEntry[];
+  /** The shared data bus at the end of the run. */
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly durationMs: number;
+  readonly error?: SerializedError;
+  readonly pendingApproval?: PendingApproval;
+}
+
+export interface RunOptions {
+  /** The run input: the first stage's input and `input` in expressions. */
+  readonly input?: unknown;
+  /** Cancels the run: the running stage is aborted and the run ends `cancelled`. */
+  readonly signal?: AbortSignal;
+  /** Overall deadline in ms (overrides the pipeline's `deadlineMs`). */
+  readonly deadlineMs?: number;
+  /** Use this run id instead of a generated one. */
+  readonly runId?: string;
+  /** Sinks for this run only, in addition to the orchestrator's. */
+  readonly sinks?: readonly EventSink[];
+}

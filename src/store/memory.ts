@@ -1,0 +1,110 @@
+import type { HistoryEntry } from '../adapter.js';
+import { SwitchyardError } from '../errors.js';
+import type { RunEvent } from '../events/types.js';
+import type { ApprovalRecord, ListRunsOptions, RunRecord, RunStore, ScheduleRecord, StageRecord } from './types.js';
+
+interface RunEntry {
+  /** A private copy (JSON round trip): never shared with callers. */
+  run: RunRecord;
+  order: number;
+  stages: Map<string, string>;
+  history: string[];
+  events: Map<number, string>;
+  approvals: Map<string, string>;
+}
+
+const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+const parse = <T>(json: string | undefined): T | undefined => (json === undefined ? undefined : (JSON.parse(json) as T));
+
+/**
+ * The reference run store: everything in memory, lost when the process ends.
+ * For tests, benchmarks and throwaway runs; every store passes the same conformance suite.
+ * Records are kept as JSON text, like the SQLite store keeps them: callers cannot change what is stored
+ * by mutating what they passed or got, and values round-trip exactly as they would through SQLite.
+ */
+export class MemoryRunStore implements RunStore {
+  readonly #runs = new Map<string, RunEntry>();
+  readonly #schedules = new Map<string, string>();
+  #order = 0;
+
+  async createRun(run: RunRecord): Promise<void> {
+    if (this.#runs.has(run.runId)) throw new SwitchyardError('CONFLICT', `run ${run.runId} already exists`, { details: { runId: run.runId } });
+    this.#runs.set(run.runId, { run: clone(run), order: this.#order++, stages: new Map(), history: [], events: new Map(), approvals: new Map() });
+  }
+
+  async updateRun(runId: string, patch: Partial<Omit<RunRecord, 'runId'>>): Promise<void> {
+    const entry = this.#entry(runId);
+    // only the patch is copied: the pipeline document in the record can be large and never changes
+    entry.run = { ...entry.run, ...clone(patch), runId, updatedAt: patch.updatedAt ?? new Date().toISOString() };
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const entry = this.#runs.get(runId);
+    return entry ? clone(entry.run) : undefined;
+  }
+
+  async listRuns(options: ListRunsOptions = {}): Promise<RunRecord[]> {
+    const entries = [...this.#runs.values()]
+      .filter((e) => options.status === undefined || e.run.status === options.status)
+      .sort((a, b) => (a.run.createdAt === b.run.createdAt ? b.order - a.order : a.run.createdAt < b.run.createdAt ? 1 : -1));
+    return entries.slice(0, options.limit ?? 50).map((e) => clone(e.run));
+  }
+
+  async saveStage(stage: StageRecord): Promise<void> {
+    this.#entry(stage.runId).stages.set(stage.stageId, JSON.stringify(stage));
+  }
+
+  async listStages(runId: string): Promise<StageRecord[]> {
+    return [...(this.#runs.get(runId)?.stages.values() ?? [])].map((json) => JSON.parse(json) as StageRecord);
+  }
+
+  async appendHistory(runId: string, entry: HistoryEntry): Promise<void> {
+    this.#entry(runId).history.push(JSON.stringify(entry));
+  }
+
+  async listHistory(runId: string): Promise<HistoryEntry[]> {
+    return (this.#runs.get(runId)?.history ?? []).map((json) => JSON.parse(json) as HistoryEntry);
+  }
+
+  async appendEvent(event: RunEvent): Promise<void> {
+    this.#entry(event.runId).events.set(event.seq, JSON.stringify(event));
+  }
+
+  async listEvents(runId: string): Promise<RunEvent[]> {
+    return [...(this.#runs.get(runId)?.events.values() ?? [])].map((json) => JSON.parse(json) as RunEvent).sort((a, b) => a.seq - b.seq);
+  }
+
+  async saveApproval(approval: ApprovalRecord): Promise<void> {
+    this.#entry(approval.runId).approvals.set(approval.stageId, JSON.stringify(approval));
+  }
+
+  async listApprovals(runId: string): Promise<ApprovalRecord[]> {
+    return [...(this.#runs.get(runId)?.approvals.values() ?? [])].map((json) => JSON.parse(json) as ApprovalRecord);
+  }
+
+  async saveSchedule(schedule: ScheduleRecord): Promise<void> {
+    this.#schedules.set(schedule.id, JSON.stringify(schedule));
+  }
+
+  async getSchedule(id: string): Promise<ScheduleRecord | undefined> {
+    return parse<ScheduleRecord>(this.#schedules.get(id));
+  }
+
+  async listSchedules(): Promise<ScheduleRecord[]> {
+    return [...this.#schedules.values()]
+      .map((json) => JSON.parse(json) as ScheduleRecord)
+      .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1));
+  }
+
+  async removeSchedule(id: string): Promise<boolean> {
+    return this.#schedules.delete(id);
+  }
+
+  async close(): Promise<void> {}
+
+  #entry(runId: string): RunEntry {
+    const entry = this.#runs.get(runId);
+    if (!entry) throw new SwitchyardError('NOT_FOUND', `no run ${runId}`, { details: { runId } });
+    return entry;
+  }
+}

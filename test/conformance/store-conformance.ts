@@ -1,0 +1,177 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HistoryEntry, RunEvent, RunRecord, RunStore, ScheduleRecord } from 'switchyard';
+
+export interface StoreConformanceOptions {
+  /** A fresh, empty store. */
+  readonly open: () => Promise<RunStore>;
+  /** Opens the same storage again (a new process would); omit for stores that live in memory. */
+  readonly reopen?: (store: RunStore) => Promise<RunStore>;
+}
+
+const at = (minute: number) => `2026-01-01T00:${String(minute).padStart(2, '0')}:00.000Z`;
+
+export function runRecord(runId: string, extra: Partial<RunRecord> = {}): RunRecord {
+  return {
+    runId,
+    pipelineName: 'p',
+    pipeline: { name: 'p', stages: [{ type: 'agno', task: { agents: ['a'] } }] },
+    input: { q: 1 },
+    status: 'running',
+    createdAt: at(0),
+    updatedAt: at(0),
+    ...extra,
+  };
+}
+
+const history = (stageId: string, outcome: HistoryEntry['outcome'] = 'completed'): HistoryEntry => ({
+  stageId,
+  engine: 'agno',
+  attempt: 1,
+  startedAt: at(1),
+  endedAt: at(2),
+  durationMs: 60_000,
+  outcome,
+  output: { stageId },
+});
+
+const event = (runId: string, seq: number): RunEvent => ({ type: 'stage.started', runId, seq, at: seq, stageId: `s${seq}`, engine: 'agno', attempt: 1 });
+
+const schedule = (id: string, createdAt: string): ScheduleRecord => ({ id, pipelineFile: '/p.yaml', cron: '0 2 * * *', paused: false, overlap: 'skip', missed: 'skip', createdAt });
+
+/**
+ * The one suite every RunStore passes (the in-memory reference and SQLite; PostgreSQL later).
+ * The hub relies on exactly these behaviours for runs, resume and approvals.
+ */
+export function describeStoreConformance(name: string, options: StoreConformanceOptions): void {
+  describe(`run store conformance: ${name}`, () => {
+    const open: RunStore[] = [];
+    const fresh = async () => {
+      const store = await options.open();
+      open.push(store);
+      return store;
+    };
+    afterEach(async () => {
+      for (const store of open.splice(0)) await store.close();
+    });
+
+    it('creates and reads a run; unknown runs are undefined', async () => {
+      const store = await fresh();
+      await store.createRun(runRecord('r1'));
+      expect(await store.getRun('r1')).toEqual(runRecord('r1'));
+      expect(await store.getRun('nope')).toBeUndefined();
+    });
+
+    it('refuses a second run with the same id', async () => {
+      const store = await fresh();
+      await store.createRun(runRecord('r1'));
+      await expect(store.createRun(runRecord('r1'))).rejects.toMatchObject({ code: 'CONFLICT' });
+    });
+
+    it('patches a run, keeps the other fields, and stamps updatedAt', async () => {
+      const store = await fresh();
+      await store.createRun(runRecord('r1'));
+      await store.updateRun('r1', { status: 'completed', output: { answer: 42 }, data: { k: 'v' } });
+      const run = await store.getRun('r1');
+      expect(run).toMatchObject({ runId: 'r1', status: 'completed', output: { answer: 42 }, data: { k: 'v' }, input: { q: 1 }, pipelineName: 'p' });
+      expect(run!.updatedAt > at(0)).toBe(true);
+      await store.updateRun('r1', { status: 'failed', error: { code: 'ENGINE_ERROR', message: 'x' }, updatedAt: at(9) });
+      expect(await store.getRun('r1')).toMatchObject({ status: 'failed', updatedAt: at(9), output: { answer: 42 } });
+      await expect(store.updateRun('nope', { status: 'failed' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    });
+
+    it('lists runs newest first, with a limit and a status filter', async () => {
+      const store = await fresh();
+      await store.createRun(runRecord('old', { createdAt: at(1) }));
+      await store.createRun(runRecord('new', { createdAt: at(3), status: 'completed' }));
+      await store.createRun(runRecord('mid', { createdAt: at(2), status: 'completed' }));
+      expect((await store.listRuns()).map((r) => r.runId)).toEqual(['new', 'mid', 'old']);
+      expect((await store.listRuns({ limit: 2 })).map((r) => r.runId)).toEqual(['new', 'mid']);
+      expect((await store.listRuns({ status: 'completed' })).map((r) => r.runId)).toEqual(['new', 'mid']);
+      expect(await store.listRuns({ status: 'waiting' })).toEqual([]);
+    });
+
+    it('saves stages by (run, stage): an update replaces the record and keeps its first position', async () => {
+      const store = await fresh();
+      await store.createRun(runRecord('r1'));
+      await store.saveStage({ runId: 'r1', stageId: 'b', engine: 'agno', status: 'running', attempts: 1 });
+      await store.saveStage({ runId: 'r1', stageId: 'a', engine: 'prefect', status: 'completed', attempts: 1, output: [1, 2] });
+      await store.saveStage({ runId: 'r1', stageId: 'b', engine: 'agno', status: 'completed', attempts: 2, output: 'done', durationMs: 5 });
+      expect(await store.listStages('r1')).toEqual([
+        { runId: 'r1', stageId: 'b', engine: 'agno', status: 'completed', attempts: 2, output: 'done', durationMs: 5 },
+        { runId: 'r1', stageId: 'a', engine: 'prefect', status: 'completed', attempts: 1, output: [1, 2] },
+      ]);
+      expect(await store.listStages('other')).toEqual([]);
+    });
+
+    it('appends history in order', async () => {
+      const store = await fresh();
+      await store.createRun(runRecord('r1'));
+      for (const id of ['a', 'b', 'c']) await store.appendHistory('r1', history(id));
+      await store.appendHistory('r1', { ...history('d', 'decision'), reasons: ['why'] });
+      expect((await store.listHistory('r1')).map((h) => h.stageId)).toEqual(['a', 'b', 'c', 'd']);
+      expect((await store.listHistory('r1'))[3]).toEqual({ ...history('d', 'decision'), reasons: ['why'] });
+      expect(await store.listHistory('other')).toEqual([]);
+    });
+
+    it('returns events by sequence number whatever the order they were appended in', async () => {
+      const store = await fresh();
+      await store.createRun(runRecord('r1'));
+      await store.createRun(runRecord('r2'));
+      for (const seq of [2, 1, 3]) await store.appendEvent(event('r1', seq));
+      await store.appendEvent(event('r2', 1));
+      expect((await store.listEvents('r1')).map((e) => e.seq)).toEqual([1, 2, 3]);
+      expect(await store.listEvents('r2')).toEqual([event('r2', 1)]);
+    });
+
+    it('keeps one approval per waiting stage and records the decision on it', async () => {
+      const store = await fresh();
+      await store.createRun(runRecord('r1'));
+      const pending = { runId: 'r1', stageId: 'approve', approval: { point: 'approve', message: 'ok?', payload: { n: 1 } }, createdAt: at(1) };
+      await store.saveApproval(pending);
+      expect(await store.listApprovals('r1')).toEqual([pending]);
+      const decided = { ...pending, decision: { approved: true, data: { note: 'yes' }, by: 'ana' }, decidedAt: at(2) };
+      await store.saveApproval(decided);
+      expect(await store.listApprovals('r1')).toEqual([decided]);
+      expect(await store.listApprovals('other')).toEqual([]);
+    });
+
+    it('saves, lists, replaces and removes schedules', async () => {
+      const store = await fresh();
+      await store.saveSchedule(schedule('b', at(2)));
+      await store.saveSchedule(schedule('a', at(1)));
+      expect((await store.listSchedules()).map((s) => s.id)).toEqual(['a', 'b']);
+      await store.saveSchedule({ ...schedule('a', at(1)), paused: true });
+      expect((await store.getSchedule('a'))?.paused).toBe(true);
+      expect(await store.removeSchedule('a')).toBe(true);
+      expect(await store.removeSchedule('a')).toBe(false);
+      expect(await store.getSchedule('a')).toBeUndefined();
+    });
+
+    it('does not let callers change stored records by mutating what they passed or got', async () => {
+      const store = await fresh();
+      const record = runRecord('r1', { data: { list: [1] } });
+      await store.createRun(record);
+      (record.data!.list as number[]).push(2);
+      const read = await store.getRun('r1');
+      expect(read?.data).toEqual({ list: [1] });
+      (read!.data!.list as number[]).push(3);
+      expect((await store.getRun('r1'))?.data).toEqual({ list: [1] });
+    });
+
+    if (options.reopen) {
+      it('keeps everything when opened again', async () => {
+        const store = await fresh();
+        await store.createRun(runRecord('r1'));
+        await store.saveStage({ runId: 'r1', stageId: 'a', engine: 'agno', status: 'completed', attempts: 1, output: 1 });
+        await store.appendHistory('r1', history('a'));
+        await store.appendEvent(event('r1', 1));
+        const again = await options.reopen!(store);
+        open.push(again);
+        expect(await again.getRun('r1')).toEqual(runRecord('r1'));
+        expect((await again.listStages('r1')).map((s) => s.stageId)).toEqual(['a']);
+        expect(await again.listHistory('r1')).toEqual([history('a')]);
+        expect(await again.listEvents('r1')).toEqual([event('r1', 1)]);
+      });
+    }
+  });
+}

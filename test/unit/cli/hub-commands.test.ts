@@ -1,0 +1,153 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../src/cli/main.js';
+
+const MODULE = resolve(import.meta.dirname, '../../fixtures/hub/cli-module.ts');
+
+let out = '';
+let err = '';
+let home = '';
+let dir = '';
+
+beforeEach(() => {
+  out = '';
+  err = '';
+  dir = mkdtempSync(join(tmpdir(), 'sy-cli-'));
+  home = join(dir, 'home');
+  vi.stubEnv('SWITCHYARD_HOME', home);
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
+
+function pipeline(name: string, stages: string): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, `name: ${name}\nmodules: [${JSON.stringify(MODULE)}]\nstages:\n${stages}`);
+  return file;
+}
+
+const OK = pipeline.bind(null);
+
+describe('switchyard run / validate / runs / resume / approve / reject', () => {
+  it('run: exit 0 and a summary; --json prints the result; --jsonl writes events', async () => {
+    const file = OK('ok', "  - { id: a, type: step, task: { op: value, value: 1 } }\n  - { id: b, type: step, task: { op: value }, input: '{ \"n\": previous + input.add }' }\n");
+    expect(await main(['run', file, '--input', '{"add":2}'])).toBe(0);
+    expect(out).toMatch(/run \S+ \(ok\): completed/);
+    expect(out).toContain('output: {"input":{"n":3}}');
+    out = '';
+    const jsonl = join(dir, 'events.jsonl');
+    expect(await main(['run', file, '--input', '{"add":2}', '--json', '--jsonl', jsonl])).toBe(0);
+    const result = JSON.parse(out) as { status: string; output: unknown; runId: string };
+    expect(result).toMatchObject({ status: 'completed', output: { input: { n: 3 } } });
+    const events = readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; runId: string });
+    expect(events[0]?.type).toBe('run.started');
+    expect(events.at(-1)?.type).toBe('run.finished');
+    expect(events.every((e) => e.runId === result.runId)).toBe(true);
+  });
+
+  it('run: exit 1 when a stage fails; exit 2 for bad --input or an invalid pipeline, with nothing written', async () => {
+    const failing = OK('failing', '  - { id: a, type: step, task: { op: fail } }\n');
+    expect(await main(['run', failing])).toBe(1);
+    expect(out).toContain('a failed on purpose');
+    const before = existsSync(home);
+    expect(await main(['run', failing, '--input', '{nope'])).toBe(2);
+    expect(err).toContain('error: --input: expected JSON; got "{nope"');
+    err = '';
+    const invalid = OK('invalid', '  - { id: a, type: stpe, task: { op: value } }\n');
+    const runsBefore = await countRuns();
+    expect(await main(['run', invalid])).toBe(2);
+    expect(err).toMatch(/stages\[0\]\.type: expected one of .*step.*; got "stpe" \(did you mean "step"\?\)/);
+    expect(err).not.toMatch(/\n\s+at /);
+    expect(await countRuns()).toBe(runsBefore);
+    expect(before).toBe(true);
+  });
+
+  it('validate: exit 0 for a valid file, 2 for an invalid one', async () => {
+    const file = OK('valid', '  - { id: a, type: step, task: { op: value } }\n');
+    expect(await main(['validate', file])).toBe(0);
+    expect(out).toContain('valid pipeline "valid" (a:step)');
+    out = '';
+    expect(await main(['validate', file, '--json'])).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ valid: true, name: 'valid', stages: [{ id: 'a', type: 'step' }] });
+    const bad = OK('bad', '  - { id: a, type: step, task: { op: vlaue } }\n');
+    expect(await main(['validate', bad])).toBe(2);
+    expect(err).toContain('stages[0].task.op: expected one of value, fail, approve; got "vlaue" (did you mean "value"?)');
+    expect(await main(['validate', join(dir, 'missing.yaml')])).toBe(2);
+  });
+
+  it('waiting: run exits 0 and says how to approve; approve resumes; runs list/show report it', async () => {
+    const file = OK('approval', '  - { id: build, type: step, task: { op: value, value: built } }\n  - { id: review, type: step, task: { op: approve } }\n');
+    expect(await main(['run', file, '--json'])).toBe(0);
+    const waiting = JSON.parse(out) as { runId: string; status: string; pendingApproval: { stageId: string } };
+    expect(waiting.status).toBe('waiting');
+    out = '';
+    expect(await main(['run', file])).toBe(0);
+    expect(out).toMatch(/waiting for approval at review \(review\): ship it\?\n {2}approve: switchyard approve \S+ --stage review/);
+
+    out = '';
+    expect(await main(['runs', 'list', '--json'])).toBe(0);
+    expect((JSON.parse(out) as { status: string }[]).map((r) => r.status)).toEqual(['waiting', 'waiting']);
+
+    out = '';
+    expect(await main(['approve', waiting.runId, '--data', '{"note":"ok"}', '--json'])).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ runId: waiting.runId, status: 'completed', output: { approved: true, data: { note: 'ok' } } });
+
+    out = '';
+    expect(await main(['runs', 'show', waiting.runId])).toBe(0);
+    expect(out).toContain(`run ${waiting.runId} (approval): completed`);
+    expect(out).toContain('approval at review: ship it? — approved');
+    out = '';
+    expect(await main(['runs', 'show', waiting.runId, '--json', '--events'])).toBe(0);
+    const shown = JSON.parse(out) as { run: { status: string }; stages: unknown[]; events: unknown[] };
+    expect(shown.run.status).toBe('completed');
+    expect(shown.stages).toHaveLength(2);
+    expect(shown.events.length).toBeGreaterThan(4);
+
+    expect(await main(['approve', waiting.runId])).toBe(2);
+    expect(err).toContain('is completed, not waiting for approval');
+    expect(await main(['runs', 'show', 'nope'])).toBe(2);
+  });
+
+  it('reject and resume', async () => {
+    const file = OK('reject', '  - { id: review, type: step, task: { op: approve } }\n');
+    expect(await main(['run', file, '--json'])).toBe(0);
+    const { runId } = JSON.parse(out) as { runId: string };
+    out = '';
+    expect(await main(['resume', runId])).toBe(2);
+    expect(err).toContain(`run ${runId} is waiting for approval`);
+    expect(await main(['reject', runId, '--reason', 'not yet', '--json'])).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ status: 'completed', output: { approved: false, reason: 'not yet' } });
+
+    const failing = OK('resume-failed', '  - { id: a, type: step, task: { op: fail } }\n');
+    out = '';
+    expect(await main(['run', failing, '--json'])).toBe(1);
+    const failed = JSON.parse(out) as { runId: string };
+    out = '';
+    expect(await main(['resume', failed.runId, '--json'])).toBe(1);
+    expect(JSON.parse(out)).toMatchObject({ runId: failed.runId, status: 'failed' });
+  });
+
+  it('teaches with --help and an example', async () => {
+    for (const command of ['run', 'validate', 'resume', 'approve', 'reject']) {
+      out = '';
+      expect(await main([command, '--help'])).toBe(0);
+      expect(out).toContain('Examples:');
+      expect(out).toContain(`$ switchyard ${command}`);
+    }
+  });
+});
+
+async function countRuns(): Promise<number> {
+  const { openRunStore } = await import('switchyard');
+  const store = await openRunStore(home);
+  try {
+    return (await store.listRuns({ limit: 1000 })).length;
+  } finally {
+    await store.close();
+  }
+}

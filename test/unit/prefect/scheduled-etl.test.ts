@@ -1,0 +1,99 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HybridOrchestrator, MemoryRunStore, Resources } from 'switchyard';
+import type { ScheduledEtlResult } from 'switchyard/prefect';
+
+const pipelineYaml = (extra = '') => `name: nightly
+stages:
+  - id: etl
+    type: prefect
+    task:
+      type: scheduled_etl
+      schedule: "0 2 * * *"
+      timezone: America/New_York
+      sources:
+        - orders.csv
+        - customers.json
+        - name: inline
+          records: [{ "id": 9 }]
+${extra}`;
+
+async function fixture(extra?: string) {
+  const dir = await mkdtemp(join(tmpdir(), 'sy-etl-'));
+  await writeFile(join(dir, 'orders.csv'), 'id,total\n1,10\n2,20\n3,30\n');
+  await writeFile(join(dir, 'customers.json'), JSON.stringify([{ id: 'a' }, { id: 'b' }]));
+  await writeFile(join(dir, 'pipeline.yaml'), pipelineYaml(extra));
+  return { dir, file: join(dir, 'pipeline.yaml'), home: join(dir, 'home') };
+}
+
+describe('scheduled_etl stage', () => {
+  it('runs the ETL nodes now with the built-in extract/transform/load/verify', async () => {
+    const { file, home } = await fixture();
+    const store = new MemoryRunStore();
+    const hub = new HybridOrchestrator({ home, store });
+    const result = await hub.run(file);
+    expect(result.status).toBe('completed');
+    const output = result.output as ScheduledEtlResult;
+    expect(output.completed).toEqual(['extract', 'transform', 'load', 'verify']);
+    expect(output.result).toEqual({ ok: true, records: 6 });
+    expect(output.outputs.extract).toEqual({ orders: [{ id: '1', total: '10' }, { id: '2', total: '20' }, { id: '3', total: '30' }], customers: [{ id: 'a' }, { id: 'b' }], inline: [{ id: 9 }] });
+    const loaded = JSON.parse(await readFile((output.outputs.load as { file: string }).file, 'utf8')) as { runId: string };
+    expect(loaded.runId).toBe(result.runId);
+    // Registration goes to the run store under home; this run lives in a memory store, so there is no file to point at.
+    expect(output.schedule).toMatchObject({ cron: '0 2 * * *', timezone: 'America/New_York', registered: false });
+  });
+
+  it('registers the schedule in the run store when the run came from a file', async () => {
+    const { file, home } = await fixture();
+    const { openRunStore } = await import('switchyard');
+    const store = await openRunStore(home);
+    try {
+      const hub = new HybridOrchestrator({ home, store });
+      const first = await hub.run(file);
+      expect(first.status).toBe('completed');
+      expect((first.output as ScheduledEtlResult).schedule).toMatchObject({ registered: true, id: 'nightly.etl' });
+      const saved = await store.getSchedule('nightly.etl');
+      expect(saved).toMatchObject({ pipelineFile: file, cron: '0 2 * * *', timezone: 'America/New_York', paused: false, overlap: 'skip' });
+      // Idempotent: a second run keeps the record (and a pause made in between).
+      await store.saveSchedule({ ...saved!, paused: true });
+      await hub.run(file);
+      expect((await store.listSchedules()).map((s) => [s.id, s.paused])).toEqual([['nightly.etl', true]]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('uses registered handlers for ETL node names before the built-ins', async () => {
+    const { file, home } = await fixture();
+    const resources = new Resources();
+    resources.set('handler', 'transform', (input: { deps: { extract: Record<string, unknown[]> } }) => ({ rows: Object.values(input.deps.extract).flat().length }));
+    resources.set('handler', 'load', (input: { deps: { transform: { rows: number } } }) => input.deps.transform);
+    resources.set('handler', 'verify', (input: { deps: { load: { rows: number } } }) => input.deps.load.rows === 6);
+    const hub = new HybridOrchestrator({ home, store: new MemoryRunStore(), resources });
+    const result = await hub.run(file);
+    expect(result.status).toBe('completed');
+    expect((result.output as ScheduledEtlResult).result).toBe(true);
+  });
+
+  it('fails the stage with partial results when a source is missing', async () => {
+    const { dir, home } = await fixture();
+    await writeFile(join(dir, 'bad.yaml'), pipelineYaml().replace('orders.csv', 'missing.csv'));
+    const hub = new HybridOrchestrator({ home, store: new MemoryRunStore() });
+    const result = await hub.run(join(dir, 'bad.yaml'));
+    expect(result.status).toBe('failed');
+    expect(result.error?.message ?? result.stages[0]?.error?.message).toMatch(/node "extract" failed: sources\[0\]: expected a readable file/);
+  });
+});
+
+describe('examples/scheduled-etl', () => {
+  it('runs the example pipeline: ETL from CSV and JSON, then a report DAG over its output', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'sy-etl-example-'));
+    const file = new URL('../../../examples/scheduled-etl/pipeline.yaml', import.meta.url).pathname;
+    const hub = new HybridOrchestrator({ home, store: new MemoryRunStore() });
+    const result = await hub.run(file);
+    expect(result.status).toBe('completed');
+    expect((result.output as { result: unknown }).result).toMatchObject({ revenue: 560, text: 'revenue 560; best customer Edsger' });
+  });
+});
