@@ -5,7 +5,8 @@
  * locally computed embedding -> VectorIndexRetriever) called directly in the same run.
  * Run: node --expose-gc --import tsx bench/llamaindex.bench.ts
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAdapter, createLlamaIndexBaseline, openIndex } from 'switchyard/llamaindex';
@@ -16,20 +17,17 @@ const TARGET_BYTES = 20 * 1024 * 1024 + 512 * 1024;
 const FILES = 400;
 const QUERIES = 1_000;
 
-// Deterministic corpus: sentences from a Zipf-like vocabulary, so term statistics resemble prose.
+// Deterministic corpus: sentences drawn from the English vocabulary of the RAG fixtures with a Zipf-like
+// distribution, so term statistics and tokenizer work resemble prose.
 let seed = 42;
 const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-const syllables = ['ka', 'lo', 'mer', 'tan', 'vi', 'sol', 'dra', 'pen', 'ru', 'zo', 'gal', 'fin', 'bor', 'che', 'lux', 'nor', 'ty', 'qua', 'sen', 'dor'];
-const vocabulary = Array.from({ length: 6000 }, (_, i) => {
-  let word = '';
-  let n = i + 7;
-  do {
-    word += syllables[n % syllables.length];
-    n = Math.floor(n / syllables.length);
-  } while (n > 0);
-  return word;
-});
-const word = () => vocabulary[Math.floor(vocabulary.length * rand() ** 2.2)]!;
+const fixtureDir = fileURLToPath(new URL('../test/fixtures/rag/docs/', import.meta.url));
+const counts = new Map<string, number>();
+for (const file of await readdir(fixtureDir)) {
+  for (const w of (await readFile(join(fixtureDir, file), 'utf8')).toLowerCase().match(/[a-z]{2,}/g) ?? []) counts.set(w, (counts.get(w) ?? 0) + 1);
+}
+const vocabulary = [...counts].sort((a, b) => b[1] - a[1]).map(([w]) => w);
+const word = () => vocabulary[Math.floor(vocabulary.length * rand() ** 1.6)]!;
 const sentence = () => {
   const words = Array.from({ length: 8 + Math.floor(rand() * 14) }, word);
   return `${words[0]![0]!.toUpperCase()}${words.join(' ').slice(1)}.`;

@@ -72,9 +72,13 @@ export class FunctionAgent<I = unknown, O = unknown> implements Runnable, Execut
         task: options.task,
         emit: (event) => options.context?.emit(event),
       };
-      const prepared = o.inputTransformer ? await raceAbort(Promise.resolve(o.inputTransformer(input, ctx)), signal) : (input as I);
-      const raw = await raceAbort(Promise.resolve(o.executor(prepared, ctx)), signal);
-      const content = o.outputTransformer ? await raceAbort(Promise.resolve(o.outputTransformer(raw, ctx)), signal) : raw;
+      // sync steps run without a tick; promises are raced against the signal
+      let prepared = o.inputTransformer ? o.inputTransformer(input, ctx) : (input as I);
+      if (isThenable(prepared)) prepared = await raceAbort(Promise.resolve(prepared), signal);
+      let raw = o.executor(prepared as I, ctx);
+      if (isThenable(raw)) raw = await raceAbort(Promise.resolve(raw), signal);
+      let content = o.outputTransformer ? o.outputTransformer(raw as O, ctx) : raw;
+      if (isThenable(content)) content = await raceAbort(Promise.resolve(content), signal);
       let structured: unknown;
       if (o.outputSchema) {
         const parsed = o.outputSchema.safeParse(content);
@@ -101,6 +105,10 @@ export class FunctionAgent<I = unknown, O = unknown> implements Runnable, Execut
       return output;
     }
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as Partial<PromiseLike<unknown>> | null)?.then === 'function';
 }
 
 /** Shorthand: `functionAgent('coder', (spec) => code, { outputTransformer })`. */

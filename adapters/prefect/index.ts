@@ -23,6 +23,49 @@ export { compileDag } from './local/compile.js';
 export type { CompiledDag } from './local/compile.js';
 export type { DagResult, DagNodeInput, DagObserver, DagRunOptions } from './local/engine.js';
 export { createLocalScheduler, BreeScheduler } from './local/bree-scheduler.js';
+// The Prefect-server half (REST client, state helper, trigger, reporter, deploy, worker); undici loads on first request.
+export {
+  PrefectClient,
+  PrefectHttp,
+  PREFECT_API_VERSION,
+  setState,
+  requireState,
+  triggerDeployment,
+  cancelFlowRun,
+  PrefectDagReporter,
+  deployPipeline,
+  PrefectWorker,
+  pipelineExecutor,
+  serverOptionsSchema,
+  reportOptionsSchema,
+} from './server/index.js';
+export type {
+  PrefectClientOptions,
+  RequestStats,
+  SetStateOutcome,
+  SetStateOptions,
+  TriggerOptions,
+  TriggerResult,
+  ReportedDag,
+  DagReportOptions,
+  DeployOptions,
+  DeployResult,
+  WorkerOptions,
+  WorkerEvent,
+  FlowRunJob,
+  FlowRunOutcome,
+  FlowRunExecutor,
+  PipelineRunner,
+  ServerOptions,
+  ReportOptions,
+  State,
+  StateType,
+  StateCreate,
+  FlowRun,
+  TaskRun,
+  Deployment,
+  WorkPool,
+} from './server/index.js';
 
 /** The registry's entry point (src/builtin-adapters.ts). */
 export function createAdapter(): OrchestratorAdapter {

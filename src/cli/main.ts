@@ -14,7 +14,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .version(await readVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage and examples)')
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .addHelpText('after', EXAMPLES);
 
   let exitCode = 0;
   const setExitCode = (code: number) => {
@@ -35,6 +36,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     return reportError(error);
   }
 }
+
+const EXAMPLES = `
+Examples:
+  $ switchyard recommend "Need to analyze documents and get approval"
+  $ switchyard select --task-type rag_workflow --json
+  $ switchyard run examples/quickstart/pipeline.yaml
+  $ switchyard runs list
+  $ switchyard approve RUN_ID --data '{"note":"ship it"}'
+  $ switchyard schedule add examples/scheduled-etl/pipeline.yaml --cron "0 2 * * *" --tz Europe/Paris
+
+Every command takes --help (with examples) and --json. Exit codes: 0 ok, 1 a run failed, 2 bad input.
+Files live in ./.switchyard (set SWITCHYARD_HOME to move them).`;
 
 async function readVersion(): Promise<string> {
   const { createRequire } = await import('node:module');

@@ -7,7 +7,7 @@ export type RunEventInput = DistributiveOmit<RunEvent, 'runId' | 'at' | 'seq'>;
 
 /**
  * One per run: stamps events, hands them to the sinks and the store, in order.
- * Sinks are called synchronously; an async sink's promise and the store's writes are
+ * Events are frozen (shallowly) before delivery. Sinks are called synchronously; an async sink's promise and the store's writes are
  * collected and awaited by `flush()`, so a slow sink never blocks a stage. A failing sink is reported once, never fatal.
  */
 export class RunEventBus {
@@ -32,6 +32,8 @@ export class RunEventBus {
     event.runId = this.runId;
     event.at = Date.now();
     event.seq = ++this.#seq;
+    // Frozen: every sink and the store see the same event, and none can change it for the others.
+    Object.freeze(event);
     if (this.#store) this.#track(this.#store.appendEvent(event as RunEvent));
     for (const sink of this.#sinks) {
       try {

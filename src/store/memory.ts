@@ -9,7 +9,8 @@ interface RunEntry {
   order: number;
   stages: Map<string, string>;
   history: string[];
-  events: Map<number, string>;
+  /** Events are frozen by the hub's event bus and never change, so they are kept as given and copied on read. */
+  events: Map<number, RunEvent>;
   approvals: Map<string, string>;
 }
 
@@ -67,11 +68,11 @@ export class MemoryRunStore implements RunStore {
   }
 
   async appendEvent(event: RunEvent): Promise<void> {
-    this.#entry(event.runId).events.set(event.seq, JSON.stringify(event));
+    this.#entry(event.runId).events.set(event.seq, Object.isFrozen(event) ? event : clone(event));
   }
 
   async listEvents(runId: string): Promise<RunEvent[]> {
-    return [...(this.#runs.get(runId)?.events.values() ?? [])].map((json) => JSON.parse(json) as RunEvent).sort((a, b) => a.seq - b.seq);
+    return [...(this.#runs.get(runId)?.events.values() ?? [])].map(clone).sort((a, b) => a.seq - b.seq);
   }
 
   async saveApproval(approval: ApprovalRecord): Promise<void> {

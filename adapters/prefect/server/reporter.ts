@@ -22,7 +22,7 @@ export interface DagReportOptions {
   readonly logs?: boolean;
   /** How long state changes gather before one flush; default 100 ms. */
   readonly flushDelayMs?: number;
-  /** Requests in flight at once while flushing; default 4 (a SQLite-backed server answers 503 under more). */
+  /** Requests in flight at once while flushing; default 1 (a SQLite-backed server serialises writes and answers 503 to parallel ones; raise it for PostgreSQL). */
   readonly concurrency?: number;
   /** Told about reporting problems; reporting never fails the local run. */
   readonly onError?: (error: Error) => void;
@@ -66,7 +66,7 @@ export class PrefectDagReporter {
     this.taskRunIds = dag.ids.map(() => randomUUID());
     this.nodes = dag.ids.map(() => ({ sent: undefined, latest: undefined }));
     dag.ids.forEach((id, i) => this.indexOf.set(id, i));
-    this.limit = pLimit(options.concurrency ?? 4);
+    this.limit = pLimit(options.concurrency ?? 1);
   }
 
   /** Creates (or finds) the flow and creates a RUNNING flow run: two requests. */

@@ -31,6 +31,8 @@ export const reportOptionsSchema = serverOptionsSchema
     tags: z.array(z.string().min(1)).optional(),
     /** Also send node failures and retries as Prefect logs; default true. */
     logs: z.boolean().optional(),
+    /** Reporting requests in flight at once; default 1 (right for a SQLite-backed server; raise for PostgreSQL). */
+    concurrency: z.number().int().min(1).max(32).optional(),
   })
   .strict();
 

@@ -50,7 +50,7 @@ export interface StageDagReporter {
  */
 export async function createDagReporter(options: true | ReportOptions, dag: DagShape, context: StageContext): Promise<StageDagReporter> {
   const settings: ReportOptions = options === true ? {} : options;
-  const { flowName, flowRunName, tags, logs, ...server } = settings;
+  const { flowName, flowRunName, tags, logs, concurrency, ...server } = settings;
   const client = new PrefectClient(server);
   const indexOf = new Map(dag.nodes.map((id, i) => [id, i]));
   const depStart: number[] = [0];
@@ -73,6 +73,7 @@ export async function createDagReporter(options: true | ReportOptions, dag: DagS
         tags: tags ?? ['switchyard', `run:${context.runId}`],
         parameters: { runId: context.runId, stageId: context.stageId, nodes: dag.nodes.length },
         ...(logs === undefined ? {} : { logs }),
+        ...(concurrency === undefined ? {} : { concurrency }),
         onError: (error) => context.emit({ kind: 'prefect.report.error', message: error.message }),
       },
     );

@@ -100,6 +100,19 @@ describe('llamaindex documents: readers, globs and allowed roots', () => {
     expect(summary.dates).toContain('24 October 1648');
   });
 
+  it('chunks long documents with SentenceSplitter and reports passage offsets into the text', async () => {
+    const paragraphs = Array.from({ length: 300 }, (_, i) => `Paragraph ${i} describes station ${i}. The keeper of station ${i} records the tide at dawn and dusk.`);
+    const text = paragraphs.join('\n\n');
+    await writeFile(join(base, 'docs/long.txt'), text);
+    const out = (await run({ type: 'document_analysis', docs: ['docs/long.txt'], questions: ['keeper of station 287 records the tide'], chunkSize: 128, chunkOverlap: 16 })) as Analysis & {
+      answers: { passages: { text: string; start: number; end: number }[] }[];
+    };
+    expect(out.documents[0]!.chunks).toBeGreaterThan(20);
+    const top = out.answers[0]!.passages[0]!;
+    expect(top.text).toContain('station 287');
+    expect(text.slice(top.start, top.end)).toBe(top.text);
+  });
+
   it('rejects bad tasks with path-named issues', () => {
     const bad = adapter.taskSchema.safeParse({ type: 'rag_workflow', query: 'q' });
     expect(bad.success).toBe(false);
