@@ -25,9 +25,9 @@ export interface AgentOptions {
   readonly outputSchema?: z.ZodType;
   /** Most tool calls in one run; then the model must answer without tools. Default 10. */
   readonly maxToolCalls?: number;
-  /** Retries of each model call on 429, 5xx and connection errors, with backoff. Default 2. */
+  /** Retries of each model call on 429, 5xx and connection errors, with backoff. Default 2. (A provider object brings its own.) */
   readonly retries?: number;
-  /** Timeout of each model call in ms. Default 60 000. */
+  /** Timeout of each model call in ms. Default 60 000. (A provider object brings its own.) */
   readonly timeoutMs?: number;
   readonly temperature?: number;
 }

@@ -1,6 +1,6 @@
 import { SwitchyardError } from '../../src/errors.js';
 import type { Passage } from './corpus.js';
-import type { EndpointConfig } from './settings.js';
+import type { ModelProvider } from '../agno/models/types.js';
 import { tokenize } from './tokenize.js';
 
 export interface Citation {
@@ -15,7 +15,7 @@ export interface Answer {
   readonly mode: 'extractive' | 'llm';
   readonly text: string;
   readonly citations: readonly Citation[];
-  /** The chat model that wrote it (`llm` mode only). */
+  /** The chat model that wrote it, as `provider:model` (`llm` mode only). */
   readonly model?: string;
 }
 
@@ -65,35 +65,24 @@ const SYSTEM = [
   'If the passages do not contain the answer, say that the documents do not say.',
 ].join(' ');
 
-/** A grounded answer from an OpenAI-compatible chat model, citing the passages by number. */
-export async function llmAnswer(query: string, passages: readonly Passage[], config: EndpointConfig & { model: string }, signal?: AbortSignal): Promise<Answer> {
-  const { default: OpenAI } = await import('openai');
-  const client = new OpenAI({ apiKey: config.apiKey ?? 'not-needed', ...(config.baseURL ? { baseURL: config.baseURL } : {}), maxRetries: 2 });
+/** A grounded answer from a chat model (the agno adapter's providers), citing the passages by number. */
+export async function llmAnswer(query: string, passages: readonly Passage[], model: ModelProvider, signal?: AbortSignal): Promise<Answer> {
   const context = passages.map((p, i) => `[${i + 1}] (source: ${p.source})\n${p.text}`).join('\n\n');
-  let completion;
-  try {
-    completion = await client.chat.completions.create(
-      {
-        model: config.model,
-        temperature: 0,
-        messages: [
-          { role: 'system', content: SYSTEM },
-          { role: 'user', content: `Passages:\n\n${context}\n\nQuestion: ${query}` },
-        ],
-      },
-      signal ? { signal } : {},
-    );
-  } catch (error) {
-    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new SwitchyardError('CANCELLED', 'cancelled');
-    throw new SwitchyardError('REMOTE_ERROR', `chat endpoint ${config.baseURL ?? 'api.openai.com'}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
-  const text = completion.choices[0]?.message?.content?.trim() ?? '';
-  if (!text) throw new SwitchyardError('REMOTE_ERROR', `chat endpoint ${config.baseURL ?? 'api.openai.com'} returned an empty answer`);
+  const response = await model.complete({
+    temperature: 0,
+    messages: [
+      { role: 'system', content: SYSTEM },
+      { role: 'user', content: `Passages:\n\n${context}\n\nQuestion: ${query}` },
+    ],
+    ...(signal ? { signal } : {}),
+  });
+  const text = response.content?.trim() ?? '';
+  if (!text) throw new SwitchyardError('REMOTE_ERROR', `${model.id} returned an empty answer`);
   const cited = [...new Set([...text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])))].filter((n) => n >= 1 && n <= passages.length).sort((a, b) => a - b);
   return {
     mode: 'llm',
     text,
-    model: completion.model || config.model,
+    model: model.id,
     citations: cited.map((n) => ({ n, source: passages[n - 1]!.source, chunkId: passages[n - 1]!.chunkId })),
   };
 }

@@ -1,7 +1,9 @@
 import type { WorkflowContext, WorkflowEventData } from '@llamaindex/workflow';
 import type { StageContext } from '../../src/adapter.js';
 import { SwitchyardError, toSwitchyardError } from '../../src/errors.js';
+import type { ModelProvider } from '../agno/models/types.js';
 import { extractiveAnswer, llmAnswer } from './answer.js';
+import { resolveChatModel } from './chat-model.js';
 import { chunkDocuments, type Chunk } from './chunking.js';
 import { Corpus } from './corpus.js';
 import { createOpenAIEmbedder, type Embedder } from './embeddings.js';
@@ -178,11 +180,8 @@ export async function runRagWorkflow(request: RagRequest, options: RagRunOptions
   workflow.handle(
     [ev.retrieved],
     step<{ n: number; question: string; mode: import('./corpus.js').RetrieverMode; passages: import('./corpus.js').Passage[] }>(async (_context, { n, question, mode, passages }) => {
-      const useLlm = settings.answer === 'llm' || (settings.answer === 'auto' && settings.llm !== undefined);
-      if (settings.answer === 'llm' && !settings.llm) {
-        throw new SwitchyardError('MODEL_NOT_CONFIGURED', 'task.answer: "llm" needs a chat model; set OPENAI_API_KEY (and OPENAI_BASE_URL) or use answer "extractive"', { path: 'task.answer' });
-      }
-      const answer = useLlm && settings.llm && passages.length > 0 ? await llmAnswer(question, passages, settings.llm, signal) : extractiveAnswer(question, passages);
+      const model = await chatModel();
+      const answer = model && passages.length > 0 ? await llmAnswer(question, passages, model, signal) : extractiveAnswer(question, passages);
       emit('synthesize.completed', `answered question ${n + 1} (${answer.mode})`, { question, mode: answer.mode, citations: answer.citations.length });
       return ev.answered.with({ n, record: { question, retriever: mode, answer, passages } });
     }),
@@ -213,6 +212,17 @@ export async function runRagWorkflow(request: RagRequest, options: RagRunOptions
     }),
   );
 
+  let chat: Promise<ModelProvider | undefined> | undefined;
+  // The chat model is resolved once per run, only when an answer is due; `answer: "llm"` without one is a clear error.
+  const chatModel = () =>
+    (chat ??= (async () => {
+      if (settings.answer === 'extractive') return undefined;
+      const model = await resolveChatModel(settings.llm, settings.model, settings.env);
+      if (!model && settings.answer === 'llm') {
+        throw new SwitchyardError('MODEL_NOT_CONFIGURED', 'task.answer: "llm" needs a chat model; set SWITCHYARD_MODEL, OPENAI_API_KEY (and OPENAI_BASE_URL) or OLLAMA_HOST, or use answer "extractive"', { path: 'task.answer' });
+      }
+      return model;
+    })());
   let corpusRef: Corpus | undefined;
   let loadedDocs: LoadedDocument[] = [];
   const requestOf = () => request;

@@ -1,3 +1,4 @@
+import type { ChatModelSetting } from './chat-model.js';
 import type { RetrievalOptions } from './task-schema.js';
 
 /** An OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, llama.cpp server...). */
@@ -11,8 +12,12 @@ export interface EndpointConfig {
 export interface LlamaindexAdapterOptions {
   /** Embeddings endpoint. Default: from OPENAI_BASE_URL / OPENAI_API_KEY (model SWITCHYARD_EMBEDDING_MODEL, else text-embedding-3-small); `false` disables. */
   readonly embeddings?: EndpointConfig | false;
-  /** Chat model for grounded answers. Default: from OPENAI_BASE_URL / OPENAI_API_KEY (model SWITCHYARD_MODEL or OPENAI_MODEL, else gpt-4o-mini); `false` disables. */
-  readonly llm?: EndpointConfig | false;
+  /**
+   * Chat model for grounded answers, through the agno adapter's providers: a ModelProvider, a spec such as
+   * `openai:gpt-4o-mini` or `ollama:qwen2.5`, or an endpoint. Default: from the environment (SWITCHYARD_MODEL,
+   * OPENAI_API_KEY / OPENAI_BASE_URL, OLLAMA_HOST); `false` disables.
+   */
+  readonly llm?: ChatModelSetting;
   /** Extra directories documents may be read from, for every task (the pipeline's directory is always allowed). */
   readonly roots?: readonly string[];
   /** Task defaults (a task's own fields win). */
@@ -32,7 +37,11 @@ export interface ResolvedSettings {
   readonly maxFileBytes: number;
   readonly roots: readonly string[];
   readonly embeddings: Required<Pick<EndpointConfig, 'model'>> & EndpointConfig | undefined;
-  readonly llm: Required<Pick<EndpointConfig, 'model'>> & EndpointConfig | undefined;
+  /** The chat model setting, resolved to a provider only when an answer needs it. */
+  readonly llm: ChatModelSetting;
+  /** A task's own model spec (`provider:model`). */
+  readonly model: string | undefined;
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 export const DEFAULTS = { topK: 3, chunkSize: 512, chunkOverlap: 64, maxFileBytes: 50 * 1024 * 1024 } as const;
@@ -59,6 +68,8 @@ export function resolveSettings(task: RetrievalOptions, options: LlamaindexAdapt
     maxFileBytes: task.maxFileBytes ?? d.maxFileBytes ?? DEFAULTS.maxFileBytes,
     roots: [...(options.roots ?? []), ...(d.roots ?? []), ...(task.roots ?? [])],
     embeddings: endpoint(options.embeddings, env, ['SWITCHYARD_EMBEDDING_MODEL'], 'text-embedding-3-small'),
-    llm: endpoint(options.llm, env, ['SWITCHYARD_MODEL', 'OPENAI_MODEL'], 'gpt-4o-mini'),
+    llm: options.llm,
+    model: task.model ?? d.model,
+    env,
   };
 }

@@ -20,6 +20,8 @@ export const retrievalOptionsSchema = z
     chunkOverlap: z.number().int().min(0).max(2048).optional(),
     /** `auto` (default): lexical, plus embeddings and fusion when an endpoint is configured. */
     retriever: z.enum(['auto', 'lexical', 'embedding', 'hybrid']).optional(),
+    /** Chat model for this task as `provider:model` (`openai:gpt-4o-mini`, `ollama:qwen2.5`); default from the adapter options or environment. */
+    model: z.string().min(1).optional(),
     /** `auto` (default): an LLM answer when a model is configured, else extractive. */
     answer: z.enum(['auto', 'extractive', 'llm']).optional(),
     /** Largest file accepted, in bytes (default 50 MB). */

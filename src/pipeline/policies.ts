@@ -9,11 +9,15 @@ export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
  * Runs `work` with a signal that aborts on the parent signal or after `timeoutMs`, and rejects as soon as
  * that signal aborts even if the work ignores it (an adapter that does not honour its signal cannot hold a run).
  */
-export async function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, parent: AbortSignal, timeoutMs: number | undefined, label: string): Promise<T> {
+export function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, parent: AbortSignal, timeoutMs: number | undefined, label: string): Promise<T> {
   if (timeoutMs === undefined) {
     if (parent === NEVER_ABORTED) return work(parent);
     return raceAbort(work(parent), parent);
   }
+  return withTimer(work, parent, timeoutMs, label);
+}
+
+async function withTimer<T>(work: (signal: AbortSignal) => Promise<T>, parent: AbortSignal, timeoutMs: number, label: string): Promise<T> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new SwitchyardError('TIMEOUT', `${label}: timed out after ${timeoutMs} ms`)), timeoutMs);
   const onAbort = () => controller.abort(parent.reason);

@@ -34,6 +34,8 @@ export interface RunStateInit {
   readonly last?: { readonly value: unknown };
 }
 
+const EPOCH = new Date(0);
+
 export function serializeError(error: SwitchyardError): SerializedError {
   return {
     code: error.code,
@@ -213,8 +215,8 @@ export class RunState implements RunView {
     if (stage.decision) await this.#decision(id, engine, stage.decision.reasons);
     const approval = this.#approvals.get(id);
     let attempts = 0;
-    let startedAt = new Date();
-    let t0 = performance.now();
+    let startedAt = EPOCH;
+    let t0 = 0;
     const attempt = async (n: number): Promise<unknown> => {
       attempts = n;
       startedAt = new Date();
@@ -255,6 +257,7 @@ export class RunState implements RunView {
         : await attempt(1);
     } catch (thrown) {
       const error = this.#signal.aborted ? abortError(this.#signal) : toSwitchyardError(thrown);
+      if (attempts === 0) return this.#fail(stage, error, 0, new Date(), performance.now());
       return this.#fail(stage, error, attempts, startedAt, t0);
     }
     const durationMs = performance.now() - t0;

@@ -114,7 +114,11 @@ export class PrefectWorker {
     await Promise.all([...this.running.values()].map((r) => r.promise));
   }
 
-  /** One poll: asks for up to `limit - running` scheduled runs and claims them. */
+  /**
+   * One poll: asks for more scheduled runs than there are free slots and claims them in order
+   * (one PENDING proposal each) until the slots are full, skipping runs another worker claimed first.
+   * Claimed runs then execute in the background.
+   */
   async pollOnce(): Promise<number> {
     const free = this.limit - this.running.size;
     if (free <= 0) return 0;
@@ -123,7 +127,7 @@ export class PrefectWorker {
     try {
       found = await client.getScheduledFlowRuns(pool, {
         scheduled_before: new Date(Date.now() + (this.options.prefetchMs ?? 10_000)).toISOString(),
-        limit: free,
+        limit: free + 8,
         ...(this.options.workQueues ? { work_queue_names: this.options.workQueues } : {}),
       });
     } catch (error) {
@@ -135,11 +139,18 @@ export class PrefectWorker {
     for (const { flow_run: flowRun } of found) {
       if (this.stopController.signal.aborted || this.running.size >= this.limit) break;
       if (this.running.has(flowRun.id)) continue;
+      let won: boolean;
+      try {
+        won = await this.claim(flowRun);
+      } catch (error) {
+        this.options.onEvent?.({ type: 'error', message: `claiming ${flowRun.name}: ${(error as Error).message}` });
+        continue;
+      }
+      if (!won) continue;
       const controller = new AbortController();
-      // Reserve the slot before the first await so a concurrent poll cannot over-claim.
       const entry = { promise: Promise.resolve(), controller };
       this.running.set(flowRun.id, entry);
-      entry.promise = this.claimAndExecute(flowRun, controller)
+      entry.promise = this.execute(flowRun, controller)
         .catch((error: unknown) => this.options.onEvent?.({ type: 'error', message: `${flowRun.name}: ${(error as Error).message}` }))
         .finally(() => this.running.delete(flowRun.id));
       claimed++;
@@ -155,14 +166,16 @@ export class PrefectWorker {
     }
   }
 
-  private async claimAndExecute(flowRun: FlowRun, controller: AbortController): Promise<void> {
+  /** Proposes PENDING: Prefect accepts it for one worker only (a second proposal is ABORTed). */
+  private async claim(flowRun: FlowRun): Promise<boolean> {
+    const pending = await setState(this.options.client, 'flow_run', flowRun.id, { type: 'PENDING', message: `claimed by ${this.name}` });
+    if (pending.status !== 'ACCEPT') this.options.onEvent?.({ type: 'claim-lost', flowRunId: flowRun.id, reason: pending.reason });
+    return pending.status === 'ACCEPT';
+  }
+
+  private async execute(flowRun: FlowRun, controller: AbortController): Promise<void> {
     const { client } = this.options;
-    const pending = await setState(client, 'flow_run', flowRun.id, { type: 'PENDING', message: `claimed by ${this.name}` });
-    if (pending.status !== 'ACCEPT') {
-      this.options.onEvent?.({ type: 'claim-lost', flowRunId: flowRun.id, reason: pending.reason });
-      return;
-    }
-    // RUNNING may WAIT until the scheduled time; setState sleeps it out (a stop aborts the wait).
+    // RUNNING may WAIT until the scheduled time; setState sleeps it out (a hard stop aborts the wait).
     const running = await setState(client, 'flow_run', flowRun.id, { type: 'RUNNING', message: `running on ${this.name}` }, { signal: controller.signal }).catch(
       (error: unknown) => ({ status: 'ABORT' as const, state: null, reason: (error as Error).message }),
     );
