@@ -23,4 +23,12 @@ export default tseslint.config(
     },
   },
   { files: ['src/builtin-adapters.ts'], rules: { 'no-restricted-imports': 'off' } },
+  {
+    // LlamaIndex's TS packages are deprecated upstream (pinned): every import of them stays in adapters/llamaindex/.
+    files: ['**/*.ts', '**/*.mts'],
+    ignores: ['src/**', 'adapters/llamaindex/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(llamaindex|@llamaindex/[^/]+)(/.*)?$', message: 'import LlamaIndex only inside adapters/llamaindex/ (use defineWorkflow from switchyard/llamaindex)' }] }],
+    },
+  },
 );

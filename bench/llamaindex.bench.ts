@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAdapter, createLlamaIndexBaseline, openIndex } from 'switchyard/llamaindex';
+import { clearIndexCache, createAdapter, createLlamaIndexBaseline, openIndex } from 'switchyard/llamaindex';
 import { createTestContext } from 'switchyard/testing';
 import { recordBenchmark } from './record.js';
 
@@ -87,6 +87,7 @@ async function main() {
 
   // 3. query latency over 1,000 queries, same queries for both
   const queries = Array.from({ length: QUERIES }, () => `${word()} ${word()} ${word()}`);
+  clearIndexCache();
   t = performance.now();
   const opened = await openIndex(home, 'bench', { embeddings: false });
   const openS = (performance.now() - t) / 1000;
@@ -103,13 +104,15 @@ async function main() {
   const ours = await latency((q) => opened.search(q, { topK: 3 }));
   const theirs = await latency((q) => baseline.retrieve(q, 3));
 
-  // 4. a whole `query` stage (workflow, index loaded from disk) for a few queries, for context
+  // 4. whole `query` stages (workflow + answer): the first loads the index from disk, later ones reuse the process cache
+  clearIndexCache();
   const stage: number[] = [];
-  for (const q of queries.slice(0, 10)) {
+  for (const q of queries.slice(0, 21)) {
     const start = performance.now();
     await adapter.execute(adapter.taskSchema.parse({ type: 'query', index: 'bench', query: q }), createTestContext({ baseDir: dir, home }));
     stage.push(performance.now() - start);
   }
+  const coldStage = stage.shift()!;
   stage.sort((a, b) => a - b);
   await rm(dir, { recursive: true, force: true });
 
@@ -125,8 +128,10 @@ async function main() {
   ].join('\n');
   const markdown = `## llamaindex adapter
 
-Ingest of a generated corpus and retrieval latency. Both sides chunk with LlamaIndex's SentenceSplitter (512 tokens, overlap 64).
-The offline default also writes the index to disk (\`.switchyard/indexes/NAME\`); LlamaIndex's side keeps its SimpleVectorStore in memory
+Ingest of a generated corpus (English words drawn from the RAG fixtures) and retrieval latency. Both sides chunk with LlamaIndex's
+SentenceSplitter (512 tokens, overlap 64, blank-line paragraphs); the offline default counts tokens with its fast estimate
+(\`tokenizer: 'fast'\`), LlamaIndex's side with its default BPE tokenizer (gpt-tokenizer), hence the different chunk counts.
+The offline default also reads the files through the adapter's readers and writes the index to disk (\`.switchyard/indexes/NAME\`); LlamaIndex's side keeps its SimpleVectorStore in memory
 and embeds each chunk with a locally computed hashed-term vector (256 dims) so it runs offline. Query latency is retrieval only,
 on an index opened once.
 
@@ -134,7 +139,7 @@ ${table}
 
 - Query speed ratio (LlamaIndex p50 / offline default p50): ${(quantile(theirs, 0.5) / quantile(ours, 0.5)).toFixed(1)}x; ingest ratio (offline default MB/s / LlamaIndex MB/s): ${(baselineIngestS / adapterIngestS).toFixed(2)}x.
 - Re-ingest of the unchanged corpus (content hashes match, nothing re-chunked or re-embedded): ${reingestS.toFixed(1)} s.
-- Opening the persisted index (${adapterChunks} chunks) for queries: ${openS.toFixed(2)} s. A whole \`query\` stage (workflow, index loaded from disk each time): p50 ${ms(quantile(stage, 0.5))} ms over ${stage.length} runs.`;
+- Opening the persisted index (${adapterChunks} chunks) from disk: ${openS.toFixed(2)} s. A whole \`query\` stage (workflow, retrieval, extractive answer): ${ms(coldStage)} ms when it loads the index from disk, p50 ${ms(quantile(stage, 0.5))} ms over ${stage.length} later stages in the same process (index cached, invalidated by any ingest).`;
   console.log(markdown);
   await recordBenchmark('llamaindex', markdown);
 }

@@ -1,21 +1,10 @@
-import { SwitchyardError, toSwitchyardError } from '../../src/errors.js';
-import type { ErrorCode } from '../../src/errors.js';
+import { NEVER_ABORTED, abortError } from '../../src/abort.js';
+import { toSwitchyardError } from '../../src/errors.js';
+import type { ErrorCode, SwitchyardError } from '../../src/errors.js';
 import type { AgentEvent, RunError, RunOutput, RunStatus, Usage } from './types.js';
 
-/** The error a run ends with when its signal fires: TIMEOUT for a timeout signal, CANCELLED otherwise. */
-export function abortError(signal: AbortSignal): SwitchyardError {
-  const reason: unknown = signal.reason;
-  if (reason instanceof SwitchyardError) return reason;
-  const timedOut = reason instanceof Error && reason.name === 'TimeoutError';
-  return new SwitchyardError(timedOut ? 'TIMEOUT' : 'CANCELLED', timedOut ? 'timed out' : 'cancelled', { cause: reason });
-}
-
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw abortError(signal);
-}
-
-/** A signal that never fires, shared: creating an AbortController per run costs more than the rest of a function-agent run. */
-export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+// The abort helpers are shared with the hub and the other adapters; agno's modules import them from here.
+export { NEVER_ABORTED, abortError, throwIfAborted } from '../../src/abort.js';
 
 const waiters = new WeakMap<AbortSignal, Set<() => void>>();
 

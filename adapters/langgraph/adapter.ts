@@ -57,6 +57,7 @@ export function createAdapter(options: LanggraphAdapterOptions = {}): Orchestrat
           context,
           approvalMessage: task.approvalMessage ?? 'Approval required',
           checkpointer: target.kind,
+          saver: observed.saver,
         });
       } finally {
         unwatch();

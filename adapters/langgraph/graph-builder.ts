@@ -79,7 +79,7 @@ function nodeFunction(lg: LangGraph, node: PlannedNode) {
       }
       if (node.binding !== undefined) {
         const handler = resolveHandler(node.binding, stage.resources, node.path);
-        const output = await handler({ ...state, ...update }, stage);
+        const output = await handler(node.approval ? { ...state, ...update } : state, stage);
         update = { ...update, ...toUpdate(node.name, output) };
       }
       stage.emit({ kind: 'node.completed', message: node.name, data: { node: node.name, keys: Object.keys(update) } });
@@ -127,6 +127,8 @@ export function retryPolicy(retry: RetrySpec): RetryPolicy {
     ...(retry.backoffFactor === undefined ? {} : { backoffFactor: retry.backoffFactor }),
     ...(retry.maxIntervalMs === undefined ? {} : { maxInterval: retry.maxIntervalMs }),
     ...(retry.jitter === undefined ? {} : { jitter: retry.jitter }),
+    // LangGraph would console.log each retry (and corrupt `--json` output); node.failed/node.started events show them.
+    logWarning: false,
     // Cancellation and user mistakes are not worth another attempt.
     retryOn: (error: unknown) => {
       const { name, code } = (error ?? {}) as { name?: string; code?: string };

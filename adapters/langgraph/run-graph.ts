@@ -1,3 +1,4 @@
+import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import { waitForApproval } from '../../src/adapter.js';
 import type { StageContext, WaitingForApproval } from '../../src/adapter.js';
 import { SwitchyardError, toSwitchyardError } from '../../src/errors.js';
@@ -18,7 +19,10 @@ export interface RunGraphOptions {
   readonly signal: AbortSignal;
   readonly context: StageContext;
   readonly approvalMessage: string;
+  /** Checkpointer kind, for the graph.started event. */
   readonly checkpointer: string;
+  /** The saver the graph writes to. */
+  readonly saver: Pick<BaseCheckpointSaver, 'getTuple'>;
 }
 
 /** `values` is what `invoke` itself streams; graphs from code add `tasks` for node events. */
@@ -33,7 +37,13 @@ export async function runGraph(lg: LangGraph, graph: RunnableGraph, options: Run
   const { context, threadId, signal } = options;
   const thread = { configurable: { thread_id: threadId } };
   const output = (values: unknown): unknown => (options.kind === 'spec' ? ((values as Record<string, unknown> | undefined)?.[STATE_KEY] ?? {}) : values);
-  const snapshot = await graph.getState(thread);
+  // A new thread (the common case) costs one read; only an existing one needs LangGraph's full snapshot.
+  const snapshot = await options.saver
+    .getTuple(thread)
+    .then((existing) => (existing ? graph.getState(thread) : { values: undefined, next: [], tasks: [], config: undefined }))
+    .catch((error: unknown) => {
+      throw stageError(error, signal);
+    });
   const hasCheckpoint = snapshot.config?.configurable?.checkpoint_id !== undefined;
   const waiting = snapshot.tasks.find((task) => task.interrupts.length > 0);
 

@@ -22,6 +22,8 @@ export interface IndexManifest {
   updatedAt: string;
   readonly chunkSize: number;
   readonly chunkOverlap: number;
+  /** Absent in indexes written before the setting existed: `fast`. */
+  readonly tokenizer?: 'fast' | 'cl100k';
   embedModel?: string;
   documents: Record<string, IndexedDocument>;
 }
@@ -52,13 +54,17 @@ export async function loadIndex(home: string, name: string): Promise<StoredIndex
   try {
     const manifest = JSON.parse(manifestText) as IndexManifest;
     if (manifest.version !== 1) throw new Error(`unknown index version ${String(manifest.version)}`);
+    const cached = cache.get(dir);
+    if (cached && cached.key === cacheKey(manifest)) return cached.stored;
     const chunks = JSON.parse(await readFile(join(dir, 'chunks.json'), 'utf8')) as Chunk[];
     const vectors = new Map<string, number[]>();
     if (manifest.embedModel) {
       const stored = JSON.parse(await readFile(join(dir, 'vectors.json'), 'utf8')) as Record<string, number[]>;
       for (const [id, vector] of Object.entries(stored)) vectors.set(id, vector);
     }
-    return { dir, manifest, chunks, vectors };
+    const stored = { dir, manifest, chunks, vectors };
+    remember(stored);
+    return stored;
   } catch (error) {
     throw new SwitchyardError('ENGINE_ERROR', `index "${name}" at ${dir} is damaged: ${error instanceof Error ? error.message : String(error)}; delete the folder and ingest again`, { file: dir, cause: error });
   }
@@ -86,9 +92,37 @@ export async function saveIndex(stored: StoredIndex): Promise<void> {
   await write('manifest.json', stored.manifest);
 }
 
+/**
+ * Loaded indexes and their search structures, kept per process so later stages and runs in the same process
+ * (a worker, a pipeline with several query stages) skip parsing and re-indexing. Keyed by the manifest's
+ * `updatedAt`, so any ingest (in this process or another) invalidates the entry.
+ */
+const cache = new Map<string, { key: string; stored: StoredIndex; corpus?: Corpus }>();
+const CACHE_SIZE = 4;
+const cacheKey = (manifest: IndexManifest) => `${manifest.updatedAt}|${Object.keys(manifest.documents).length}|${manifest.embedModel ?? ''}`;
+
+function remember(stored: StoredIndex, corpus?: Corpus): void {
+  cache.delete(stored.dir);
+  cache.set(stored.dir, { key: cacheKey(stored.manifest), stored, ...(corpus ? { corpus } : {}) });
+  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+}
+
 export function corpusOf(stored: StoredIndex): Corpus {
+  const cached = cache.get(stored.dir);
+  if (cached?.stored === stored && cached.corpus) return cached.corpus;
   const corpus = new Corpus();
   corpus.embedModel = stored.manifest.embedModel;
   corpus.add(stored.chunks, stored.chunks.map((c) => stored.vectors.get(c.id)));
+  if (cached?.stored === stored) cached.corpus = corpus;
   return corpus;
+}
+
+/** After a save: the just-built index and corpus become the cached ones. */
+export function rememberIndex(stored: StoredIndex, corpus: Corpus): void {
+  remember(stored, corpus);
+}
+
+/** Forgets every cached index (the next load reads the files again). */
+export function clearIndexCache(): void {
+  cache.clear();
 }

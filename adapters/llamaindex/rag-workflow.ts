@@ -7,7 +7,7 @@ import { resolveChatModel } from './chat-model.js';
 import { chunkDocuments, type Chunk } from './chunking.js';
 import { Corpus } from './corpus.js';
 import { createOpenAIEmbedder, type Embedder } from './embeddings.js';
-import { corpusOf, indexDir, loadIndex, saveIndex, type IndexedDocument, type StoredIndex } from './index-store.js';
+import { corpusOf, indexDir, loadIndex, rememberIndex, saveIndex, type IndexedDocument, type StoredIndex } from './index-store.js';
 import { noDocumentsError, resolveDocuments, type FileProblem } from './paths.js';
 import { ragEvents, type AnswerRecord, type IngestStats, type RagRequest, type SummaryRecord } from './rag-events.js';
 import { readDocuments, type LoadedDocument } from './readers.js';
@@ -116,7 +116,7 @@ export async function runRagWorkflow(request: RagRequest, options: RagRunOptions
     step<{ documents: LoadedDocument[] }>(async (_context, { documents }) => {
       const fresh = new Map<string, Chunk[]>();
       const stored = state.stored;
-      const sameSettings = stored && stored.manifest.chunkSize === settings.chunkSize && stored.manifest.chunkOverlap === settings.chunkOverlap;
+      const sameSettings = stored && sameChunking(stored.manifest);
       const toChunk = documents.filter((d) => !(sameSettings && stored.manifest.documents[d.id]?.hash === d.hash));
       const n = every(toChunk.length);
       let done = 0;
@@ -142,6 +142,7 @@ export async function runRagWorkflow(request: RagRequest, options: RagRunOptions
       state.stats = result.stats;
       if (request.index) {
         await saveIndex(result.stored);
+        rememberIndex(result.stored, result.corpus);
         emit('index.saved', `index ${request.index}: ${result.stored.chunks.length} chunks`, { index: request.index, path: result.stored.dir, ...result.stats });
       }
       return ev.indexed.with({ corpus: result.corpus, stats: result.stats });
@@ -223,6 +224,8 @@ export async function runRagWorkflow(request: RagRequest, options: RagRunOptions
       }
       return model;
     })());
+  const sameChunking = (m: { chunkSize: number; chunkOverlap: number; tokenizer?: string }) =>
+    m.chunkSize === settings.chunkSize && m.chunkOverlap === settings.chunkOverlap && (m.tokenizer ?? 'fast') === settings.tokenizer;
   let corpusRef: Corpus | undefined;
   let loadedDocs: LoadedDocument[] = [];
   const requestOf = () => request;
@@ -236,8 +239,12 @@ export async function runRagWorkflow(request: RagRequest, options: RagRunOptions
     const manifest = previous
       ? { ...previous.manifest, documents: { ...previous.manifest.documents }, updatedAt: now }
       : { version: 1 as const, name: request.index ?? '(memory)', createdAt: now, updatedAt: now, chunkSize: settings.chunkSize, chunkOverlap: settings.chunkOverlap, documents: {} as Record<string, IndexedDocument> };
-    const sameSettings = manifest.chunkSize === settings.chunkSize && manifest.chunkOverlap === settings.chunkOverlap;
-    if (!sameSettings) manifest.documents = {};
+    const sameSettings = sameChunking(manifest);
+    if (!sameSettings) {
+      manifest.documents = {};
+      Object.assign(manifest, { chunkSize: settings.chunkSize, chunkOverlap: settings.chunkOverlap });
+    }
+    Object.assign(manifest, { tokenizer: settings.tokenizer });
     let added = 0;
     let updated = 0;
     let unchanged = 0;

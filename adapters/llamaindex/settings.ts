@@ -32,6 +32,7 @@ export interface ResolvedSettings {
   readonly topK: number;
   readonly chunkSize: number;
   readonly chunkOverlap: number;
+  readonly tokenizer: 'fast' | 'cl100k';
   readonly retriever: 'auto' | 'lexical' | 'embedding' | 'hybrid';
   readonly answer: 'auto' | 'extractive' | 'llm';
   readonly maxFileBytes: number;
@@ -63,6 +64,7 @@ export function resolveSettings(task: RetrievalOptions, options: LlamaindexAdapt
     topK: task.topK ?? d.topK ?? DEFAULTS.topK,
     chunkSize: task.chunkSize ?? d.chunkSize ?? DEFAULTS.chunkSize,
     chunkOverlap: task.chunkOverlap ?? d.chunkOverlap ?? DEFAULTS.chunkOverlap,
+    tokenizer: task.tokenizer ?? d.tokenizer ?? 'fast',
     retriever: task.retriever ?? d.retriever ?? 'auto',
     answer: task.answer ?? d.answer ?? 'auto',
     maxFileBytes: task.maxFileBytes ?? d.maxFileBytes ?? DEFAULTS.maxFileBytes,

@@ -18,6 +18,8 @@ export const retrievalOptionsSchema = z
     chunkSize: z.number().int().min(32).max(8192).optional(),
     /** Overlap between chunks in tokens (default 64). */
     chunkOverlap: z.number().int().min(0).max(2048).optional(),
+    /** Token counting for chunk sizes: `fast` (default) estimates, `cl100k` is LlamaIndex's exact BPE tokenizer. */
+    tokenizer: z.enum(['fast', 'cl100k']).optional(),
     /** `auto` (default): lexical, plus embeddings and fusion when an endpoint is configured. */
     retriever: z.enum(['auto', 'lexical', 'embedding', 'hybrid']).optional(),
     /** Chat model for this task as `provider:model` (`openai:gpt-4o-mini`, `ollama:qwen2.5`); default from the adapter options or environment. */

@@ -100,6 +100,7 @@ export async function runUserWorkflow(descriptor: WorkflowDescriptor, input: unk
       };
     },
   });
+  const handlerFailed = guardHandlers(context);
   const iterator = context.stream[Symbol.asyncIterator]();
   const aborted = new Promise<never>((_, reject) => {
     const onAbort = () =>
@@ -117,7 +118,7 @@ export async function runUserWorkflow(descriptor: WorkflowDescriptor, input: unk
   let count = 0;
   try {
     for (;;) {
-      const next = await Promise.race([iterator.next(), aborted]);
+      const next = await Promise.race([iterator.next(), aborted, handlerFailed]);
       if (next.done) throw new SwitchyardError('ENGINE_ERROR', 'the workflow ended without a stop event');
       const event = next.value;
       count++;
@@ -138,4 +139,42 @@ export async function runUserWorkflow(descriptor: WorkflowDescriptor, input: unk
   } finally {
     void iterator.return?.();
   }
+}
+
+type HandlerRecord = { handler: (...args: unknown[]) => unknown };
+type CallContext = { subscribe(callback: (handlerContext: HandlerRecord, next: (handlerContext: HandlerRecord) => void) => void): () => void };
+
+/**
+ * The engine leaves a handler that throws (or whose promise rejects) as an unhandled rejection, which would take
+ * the whole process down. Every handler call of this run is wrapped through the engine's call-context hook so a
+ * failure instead rejects the returned promise, failing only this stage. Without the hook (another engine version)
+ * nothing is wrapped.
+ */
+function guardHandlers(context: WorkflowContext): Promise<never> {
+  let fail: (error: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => {
+    fail = (error) => reject(new SwitchyardError('STAGE_FAILED', `a workflow handler failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+  });
+  failed.catch(() => undefined);
+  const hook = (context as unknown as { __internal__call_context?: CallContext }).__internal__call_context;
+  hook?.subscribe((handlerContext, next) => {
+    const original = handlerContext.handler;
+    const guarded = (...args: unknown[]) => {
+      try {
+        const result = original(...args);
+        if (result && typeof (result as Promise<unknown>).then === 'function') {
+          return (result as Promise<unknown>).then(undefined, (error: unknown) => {
+            fail(error);
+            return undefined;
+          });
+        }
+        return result;
+      } catch (error) {
+        fail(error);
+        return undefined;
+      }
+    };
+    next(Object.assign(Object.create(handlerContext) as HandlerRecord, { handler: guarded }));
+  });
+  return failed;
 }

@@ -1,3 +1,4 @@
+import { throwIfAborted } from '../../src/abort.js';
 import { defineAdapter } from '../../src/adapter.js';
 import type { OrchestratorAdapter, SerializedError, StageContext, ValidationContext } from '../../src/adapter.js';
 import { SwitchyardError } from '../../src/errors.js';
@@ -110,7 +111,7 @@ export function createPrefectAdapter(options: PrefectAdapterOptions = {}): Orche
     },
 
     async execute(task, context) {
-      if (context.signal.aborted) throw abortError(context.signal);
+      throwIfAborted(context.signal, 'before the stage started');
       if (task.type === 'deployment') return (await loadServer()).runDeployment(task, context);
       if (task.type === 'scheduled_etl') return runScheduledEtl(task, context);
       const dagTask: DagTask = task;
@@ -175,12 +176,6 @@ function shapeOf(dag: CompiledDag, context: StageContext): DagShape {
     dependsOn[id] = deps;
   });
   return { name: `${context.pipelineName}.${context.stageId}`, nodes: dag.ids, dependsOn };
-}
-
-function abortError(signal: AbortSignal): SwitchyardError {
-  const reason: unknown = signal.reason;
-  const timeout = reason instanceof Error && reason.name === 'TimeoutError';
-  return new SwitchyardError(timeout ? 'TIMEOUT' : 'CANCELLED', timeout ? 'stage timed out before it started' : 'stage cancelled before it started', { cause: reason });
 }
 
 /** The Prefect-server half (./server/): loaded only for `deployment` tasks and `report.prefect`, so local DAGs never load undici. */

@@ -12,8 +12,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('switchyard')
     .description('Route each stage of a multi-stage AI pipeline to the orchestration engine that fits it.')
     .version(await readVersion(), '-V, --version')
-    .showHelpAfterError('(run with --help for usage and examples)')
-    .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .addHelpText('after', EXAMPLES);
 
@@ -22,7 +20,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     exitCode = code;
   };
   for (const define of COMMANDS) define(program, setExitCode);
-  for (const command of program.commands) command.exitOverride();
+  oneLineErrors(program, 'switchyard');
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -41,13 +39,26 @@ const EXAMPLES = `
 Examples:
   $ switchyard recommend "Need to analyze documents and get approval"
   $ switchyard select --task-type rag_workflow --json
-  $ switchyard run examples/quickstart/pipeline.yaml
+  $ switchyard run examples/seed-002/quick-start.yaml
   $ switchyard runs list
   $ switchyard approve RUN_ID --data '{"note":"ship it"}'
   $ switchyard schedule add examples/scheduled-etl/pipeline.yaml --cron "0 2 * * *" --tz Europe/Paris
 
 Every command takes --help (with examples) and --json. Exit codes: 0 ok, 1 a run failed, 2 bad input.
 Files live in ./.switchyard (set SWITCHYARD_HOME to move them).`;
+
+/**
+ * Commander's own errors (unknown option, missing argument, unknown command) as one line with a pointer to
+ * the command's help: `error: unknown option '--jsn' (did you mean --json?) (see `switchyard select --help`)`.
+ * Applied to every command and subcommand, after they are all defined.
+ */
+function oneLineErrors(command: Command, name: string): void {
+  command.exitOverride();
+  command.configureOutput({
+    outputError: (text, write) => write(`${text.trim().replace(/\s*\n\s*/g, ' ').replace('(Did you mean', '(did you mean')} (see \`${name} --help\`)\n`),
+  });
+  for (const sub of command.commands) oneLineErrors(sub, `${name} ${sub.name()}`);
+}
 
 async function readVersion(): Promise<string> {
   const { createRequire } = await import('node:module');

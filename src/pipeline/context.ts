@@ -20,7 +20,7 @@ export interface StageContextInit {
   readonly attempt: number;
   readonly input: unknown;
   readonly signal: AbortSignal;
-  readonly approval?: ApprovalDecision;
+  readonly approval?: ApprovalDecision | undefined;
 }
 
 /** The real StageContext: seed 003's WorkflowContext (run id, goal, data bus, history, last outputs) plus signal and events. */
@@ -43,7 +43,7 @@ export function buildStageContext(run: RunView, init: StageContextInit): StageCo
     home: run.home,
     baseDir: run.pipeline.baseDir,
     resources: run.pipeline.resources,
-    ...(init.approval ? { approval: init.approval } : {}),
   };
+  if (init.approval) (context as { approval?: ApprovalDecision }).approval = init.approval;
   return context;
 }

@@ -22,8 +22,8 @@ export async function readPipelineFile(path: string): Promise<LoadedPipelineFile
     const code = (error as NodeJS.ErrnoException).code;
     throw new SwitchyardError('INVALID_INPUT', `${path}: expected a readable pipeline file; got ${code === 'ENOENT' ? 'no such file' : (code ?? 'an unreadable file')}`, {
       path,
-      file,
       expected: 'a readable pipeline file',
+      details: { file },
     });
   }
   const parsed = parseDocument(text, { prettyErrors: true, uniqueKeys: true });

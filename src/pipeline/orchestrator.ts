@@ -202,8 +202,7 @@ export class HybridOrchestrator {
     const [stages, history, events] = await Promise.all([store.listStages(runId), store.listHistory(runId), store.listEvents(runId)]);
     const seq = events.reduce((max, e) => Math.max(max, e.seq), 0);
     await store.updateRun(runId, { status: 'running', pid: process.pid });
-    const last = run.output !== undefined ? { value: run.output } : undefined;
-    return this.#execute(prepared, store, { runId, input: run.input, startedAt: new Date(), resumed: true, seq, stages, history, data: run.data ?? {}, approvals, ...(last ? { last } : {}) }, options);
+    return this.#execute(prepared, store, { runId, input: run.input, startedAt: new Date(), resumed: true, seq, stages, history, data: run.data ?? {}, approvals }, options);
   }
 
   async #preparedFor(run: RunRecord, pipeline: PipelineInput | undefined): Promise<PreparedPipeline> {
@@ -226,7 +225,6 @@ export class HybridOrchestrator {
       history?: RunStateInitHistory;
       data?: Record<string, unknown>;
       approvals?: Map<string, ApprovalDecision>;
-      last?: { value: unknown };
     },
     options: RunOptions | ResumeOptions,
   ): Promise<PipelineResult> {
@@ -251,7 +249,6 @@ export class HybridOrchestrator {
         ...(state.history ? { history: state.history } : {}),
         ...(state.data ? { data: state.data } : {}),
         ...(state.approvals ? { approvals: state.approvals } : {}),
-        ...(state.last ? { last: state.last } : {}),
       });
       result = await run.execute();
     } catch (thrown) {

@@ -30,8 +30,6 @@ export interface RunStateInit {
   readonly data?: Record<string, unknown>;
   /** Resume after a decision: the approval each waiting stage gets in its context. */
   readonly approvals?: ReadonlyMap<string, ApprovalDecision>;
-  /** Resume: the last completed top-level output (the run record's `output`). */
-  readonly last?: { readonly value: unknown };
 }
 
 const EPOCH = new Date(0);
@@ -67,6 +65,8 @@ export class RunState implements RunView {
   /** Steps a failure path jumped back over: run again even if they completed. */
   readonly #rerun = new Set<string>();
   #last: { value: unknown } | undefined;
+  /** The data bus as last written to the store: unchanged data is not written again. */
+  #savedData: string;
 
   constructor(init: RunStateInit) {
     this.runId = init.runId;
@@ -84,8 +84,17 @@ export class RunState implements RunView {
       this.#records.set(record.stageId, record);
       if (record.status === 'completed') this.#outputs.set(record.stageId, record.output);
     }
-    // The last completed output, saved with the run after every stage, so the next stage gets the right input after a resume.
-    if (init.last) this.#last = { value: init.last.value };
+    // Resume: the last completed top-level output in the history is the next stage's input, as in the first process.
+    const top = new Set(this.pipeline.steps.map((step) => step.id));
+    for (let i = this.history.length - 1; i >= 0; i--) {
+      const entry = this.history[i]!;
+      // steps not completed run again, so their old outputs must not become the input of what runs next
+      if (top.has(entry.stageId) && entry.outcome === 'completed' && this.#records.get(entry.stageId)?.status === 'completed') {
+        this.#last = { value: entry.output };
+        break;
+      }
+    }
+    this.#savedData = JSON.stringify(this.data);
   }
 
   lastOutput(typeOrStageId?: string): unknown {
@@ -224,7 +233,7 @@ export class RunState implements RunView {
       this.#bus.emit({ type: 'stage.started', stageId: id, engine, attempt: n });
       try {
         return await withTimeout(
-          (signal) => adapter.execute(stage.task, buildStageContext(this, { stageId: id, engine, attempt: n, input, signal, ...(approval ? { approval } : {}) })),
+          (signal) => adapter.execute(stage.task, buildStageContext(this, { stageId: id, engine, attempt: n, input, signal, approval })),
           this.#signal,
           stage.timeoutMs,
           `${id}`,
@@ -419,19 +428,37 @@ export class RunState implements RunView {
       durationMs,
     };
     this.#records.set(group.id, record);
-    if (completedCount > 0 || status === 'completed') {
+    const hasOutput = completedCount > 0 || status === 'completed';
+    if (hasOutput) {
       this.#outputs.set(group.id, output);
       if (status === 'completed' || status === 'failed') this.#last = { value: output };
     }
-    await Promise.all([this.#store.saveStage(record), this.#saveRunState()]);
+    const entry: HistoryEntry = {
+      stageId: group.id,
+      engine: 'parallel',
+      attempt: 1,
+      startedAt: record.startedAt!,
+      endedAt,
+      durationMs,
+      outcome: status,
+      ...(hasOutput ? { output } : {}),
+      ...(record.error ? { error: record.error } : {}),
+      reasons: [`fan-in of ${completedCount} of ${group.branches.length} branches`],
+    };
+    this.history.push(entry);
+    await Promise.all([this.#store.saveStage(record), this.#store.appendHistory(this.runId, entry), this.#saveRunState()]);
     if (waiting) return { status: 'waiting', approval: waiting };
     if (cancelled) return { status: 'cancelled', error: cancelled };
     if (error) return { status: 'failed', error, output };
     return { status: 'completed', output };
   }
 
-  #saveRunState(): Promise<void> {
-    return this.#store.updateRun(this.runId, this.#last ? { data: this.data, output: this.#last.value } : { data: this.data });
+  /** Saves the data bus when a stage changed it, so a resume sees it. */
+  #saveRunState(): Promise<void> | undefined {
+    const json = JSON.stringify(this.data);
+    if (json === this.#savedData) return undefined;
+    this.#savedData = json;
+    return this.#store.updateRun(this.runId, { data: this.data });
   }
 
   #result(status: PipelineStatus, error: SwitchyardError | undefined, pending: PendingApproval | undefined): PipelineResult {

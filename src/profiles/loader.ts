@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import type { z } from 'zod';
+import { didYouMean } from '../did-you-mean.js';
 import { SwitchyardError } from '../errors.js';
 import { profileSchema, type OrchestratorProfile } from './schema.js';
 
@@ -24,9 +25,31 @@ export function parseProfile(value: unknown, file?: string): OrchestratorProfile
   const result = profileSchema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0] as z.core.$ZodIssue;
-  const path = formatIssuePath(issue.path);
   const where = file ? `${file}: ` : '';
+  if (issue.code === 'unrecognized_keys') {
+    // Name the key itself (`complexty: unknown key (did you mean "complexity"?)`), not its parent object.
+    const key = issue.keys[0]!;
+    const path = formatIssuePath([...issue.path, key]);
+    return throwProfileError(`${where}${path}: unknown key${didYouMean(key, keysAt(profileSchema, issue.path))}`, path, file, result.error.issues.length);
+  }
+  const path = formatIssuePath(issue.path);
   return throwProfileError(`${where}${path}: ${issue.message}`, path, file, result.error.issues.length);
+}
+
+/** The keys the object schema at `path` declares (for did-you-mean on an unknown key); [] where it cannot tell. */
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  type Node = { shape?: Record<string, Node>; element?: Node; _zod?: { def?: { innerType?: Node } } } | undefined;
+  const unwrap = (node: Node): Node => {
+    let current = node;
+    while (current?._zod?.def?.innerType) current = current._zod.def.innerType;
+    return current;
+  };
+  let node = unwrap(schema as unknown as Node);
+  for (const key of path) {
+    node = unwrap(typeof key === 'number' ? node?.element : node?.shape?.[String(key)]);
+    if (!node) return [];
+  }
+  return node?.shape ? Object.keys(node.shape) : [];
 }
 
 function throwProfileError(message: string, path: string, file: string | undefined, issues: number): never {
@@ -47,7 +70,9 @@ export async function loadProfileFile(file: string): Promise<OrchestratorProfile
     if (extname(file) === '.json') raw = JSON.parse(text);
     else raw = (await import('yaml')).parse(text);
   } catch (error) {
-    throw new SwitchyardError('INVALID_PROFILE', `invalid profile ${file}: not valid ${extname(file).slice(1).toUpperCase()}: ${(error as Error).message}`, { file, cause: error });
+    // The yaml parser appends a code frame on further lines: keep the first line, so the error stays one line.
+    const why = ((error as Error).message.split('\n')[0] ?? '').replace(/:\s*$/, '');
+    throw new SwitchyardError('INVALID_PROFILE', `invalid profile ${file}: not valid ${extname(file).slice(1).toUpperCase()}: ${why}`, { file, cause: error });
   }
   const profile = parseProfile(raw, file);
   const stem = basename(file, extname(file));
@@ -64,7 +89,13 @@ export async function loadProfilesDir(dir: string): Promise<OrchestratorProfile[
   try {
     names = await readdir(root);
   } catch (error) {
-    throw new SwitchyardError('INVALID_INPUT', `profiles directory ${dir}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { path: 'profiles', cause: error });
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new SwitchyardError('INVALID_INPUT', `profiles: expected a readable directory of profile files (.json, .yaml); got ${JSON.stringify(dir)} (${code})`, {
+      path: 'profiles',
+      expected: 'a readable directory',
+      got: dir,
+      cause: error,
+    });
   }
   const files = names.filter((name) => PROFILE_EXTENSIONS.has(extname(name))).sort();
   const profiles: OrchestratorProfile[] = [];

@@ -20,6 +20,13 @@ export interface NewScheduleOptions {
   readonly now?: Date;
 }
 
+/** A schedule id: letters, digits, `_ . : -`, at most 100 characters. `path` names it in the error (`--id` on the CLI). */
+export function assertScheduleId(id: string, path = 'id'): void {
+  if (!/^[A-Za-z0-9_.:-]{1,100}$/.test(id)) {
+    throw new SwitchyardError('INVALID_INPUT', `${path}: expected letters, digits, _ . : - (at most 100); got ${JSON.stringify(id)}`, { path, got: id });
+  }
+}
+
 /** Validates the timing and builds a ScheduleRecord with defaults applied once, here. */
 export function createScheduleRecord(options: NewScheduleOptions): ScheduleRecord {
   const hasCron = options.cron !== undefined;
@@ -34,9 +41,7 @@ export function createScheduleRecord(options: NewScheduleOptions): ScheduleRecor
   if (!hasCron && options.timezone !== undefined) {
     throw new SwitchyardError('INVALID_INPUT', 'timezone: expected only with a cron expression; intervals do not depend on a time zone', { path: 'timezone' });
   }
-  if (options.id !== undefined && !/^[A-Za-z0-9_.:-]{1,100}$/.test(options.id)) {
-    throw new SwitchyardError('INVALID_INPUT', `id: expected letters, digits, _ . : - (at most 100); got ${JSON.stringify(options.id)}`, { path: 'id', got: options.id });
-  }
+  if (options.id !== undefined) assertScheduleId(options.id);
   const now = options.now ?? new Date();
   const pipelineFile = resolve(options.pipelineFile);
   const base = {

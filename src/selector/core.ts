@@ -1,3 +1,4 @@
+import { didYouMean } from '../did-you-mean.js';
 import { SwitchyardError, invalidInput } from '../errors.js';
 import { builtinProfiles } from '../profiles/builtin.js';
 import type { OrchestratorProfile } from '../profiles/schema.js';
@@ -43,7 +44,7 @@ export class SelectorCore {
   getProfile(type: string): OrchestratorProfile {
     const profile = this.#state().byType.get(type);
     if (!profile) {
-      throw new SwitchyardError('UNKNOWN_ORCHESTRATOR', `unknown orchestrator type "${type}"; expected one of ${this.types().join(', ')}`, {
+      throw new SwitchyardError('UNKNOWN_ORCHESTRATOR', `unknown orchestrator type "${type}"; expected one of ${this.types().join(', ')}${didYouMean(type, this.types())}`, {
         path: 'type',
         expected: this.types().join(' | '),
         got: type,

@@ -1,4 +1,5 @@
 import type { OrchestratorProfile } from '../profiles/schema.js';
+import { SwitchyardError, invalidInput } from '../errors.js';
 import { SelectorCore } from './core.js';
 
 /**
@@ -8,7 +9,13 @@ import { SelectorCore } from './core.js';
 export async function loadSelector(profilesDir?: string): Promise<SelectorCore> {
   if (profilesDir === undefined) return new SelectorCore();
   const { OrchestratorSelector } = await import('./selector.js');
-  return OrchestratorSelector.fromDirectory(profilesDir);
+  try {
+    return await OrchestratorSelector.fromDirectory(profilesDir);
+  } catch (error) {
+    // The directory itself is unreadable: name the flag the user typed.
+    if (error instanceof SwitchyardError && error.path === 'profiles') throw invalidInput('--profiles', 'a readable directory of profile files (.json, .yaml)', profilesDir);
+    throw error;
+  }
 }
 
 /** A profile without the recommender's vocabulary: what a person wants to read. */

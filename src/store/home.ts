@@ -4,3 +4,6 @@ import { resolve } from 'node:path';
 export function resolveHome(home?: string): string {
   return resolve(home ?? process.env.SWITCHYARD_HOME ?? '.switchyard');
 }
+
+/** The embedded run store's file inside the home directory. */
+export const RUN_STORE_FILE = 'switchyard.sqlite';

@@ -5,6 +5,7 @@ import type { HistoryEntry } from '../adapter.js';
 import { SwitchyardError } from '../errors.js';
 import type { RunEvent } from '../events/types.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.js';
+import { RUN_STORE_FILE } from './home.js';
 import type { ApprovalRecord, ListRunsOptions, RunRecord, RunStore, ScheduleRecord, StageRecord } from './types.js';
 
 type Database = BetterSqlite3.Database;
@@ -158,7 +159,7 @@ export class SqliteRunStore implements RunStore {
 /** Opens (creating when needed) `<home>/switchyard.sqlite`. better-sqlite3 is loaded only here, on first use. */
 export async function openSqliteRunStore(home: string): Promise<SqliteRunStore> {
   mkdirSync(home, { recursive: true });
-  const file = join(home, 'switchyard.sqlite');
+  const file = join(home, RUN_STORE_FILE);
   const { default: Database } = await import('better-sqlite3');
   return new SqliteRunStore(new Database(file), file);
 }

@@ -17,6 +17,7 @@ import {
   setState,
   triggerDeployment,
   type FlowRunExecutor,
+  type WorkerEvent,
 } from '../../adapters/prefect/server/index.js';
 import { startPrefectServer, type PrefectServer } from './support/prefect-server.js';
 
@@ -217,9 +218,6 @@ describe('prefect server (real)', { timeout: 240_000 }, () => {
     const pool = unique('pool');
     const flowName = unique('shared');
     const { deployment } = await deployPipeline(client, { pipeline: pipelineDoc(flowName), pool, baseDir: dir });
-    const N = 8;
-    const runIds = new Set<string>();
-    for (let i = 0; i < N; i++) runIds.add((await client.createFlowRunFromDeployment(deployment.id, { parameters: { input: { n: i } } })).id);
 
     const executions: { flowRunId: string; worker: string }[] = [];
     const hub = new HybridOrchestrator({ home: join(dir, 'shared-home') });
@@ -229,9 +227,20 @@ describe('prefect server (real)', { timeout: 240_000 }, () => {
       await new Promise((r) => setTimeout(r, 100)); // hold the slot so the other worker gets work too
       return inner(job);
     };
-    const w1 = new PrefectWorker({ client, pool, name: 'w1', execute: recording('w1'), limit: 2, pollIntervalMs: 100 });
-    const w2 = new PrefectWorker({ client: new PrefectClient({ url: server.url }), pool, name: 'w2', execute: recording('w2'), limit: 2, pollIntervalMs: 100 });
+    const log: string[] = [];
+    const polling = new Set<string>();
+    const onEvent = (name: string) => (e: WorkerEvent) => {
+      if (e.type === 'polled') polling.add(name);
+      if (e.type !== 'polled' || e.found > 0) log.push(`${name} ${JSON.stringify(e)}`);
+    };
+    const w1 = new PrefectWorker({ client, pool, name: 'w1', execute: recording('w1'), limit: 2, pollIntervalMs: 100, onEvent: onEvent('w1') });
+    const w2 = new PrefectWorker({ client: new PrefectClient({ url: server.url }), pool, name: 'w2', execute: recording('w2'), limit: 2, pollIntervalMs: 100, onEvent: onEvent('w2') });
     const runs = [w1.run(), w2.run()];
+    // Both are polling (heartbeats on a SQLite server can take a moment), then the work arrives.
+    await waitFor(async () => (polling.size === 2 ? true : undefined), 60_000);
+    const N = 8;
+    const runIds = new Set<string>();
+    for (let i = 0; i < N; i++) runIds.add((await client.createFlowRunFromDeployment(deployment.id, { parameters: { input: { n: i } } })).id);
     const deadline = Date.now() + 120_000;
     let finals: string[] = [];
     while (Date.now() < deadline) {
@@ -244,14 +253,14 @@ describe('prefect server (real)', { timeout: 240_000 }, () => {
     await Promise.all(runs);
     await hub.close();
 
-    expect(finals.length).toBe(N);
+    expect(finals.length, log.join('\n')).toBe(N);
     const perRun = new Map<string, number>();
     for (const e of executions) perRun.set(e.flowRunId, (perRun.get(e.flowRunId) ?? 0) + 1);
     expect([...perRun.keys()].sort()).toEqual([...runIds].sort());
     expect([...perRun.values()].every((count) => count === 1)).toBe(true);
     expect(w1.executed.length + w2.executed.length).toBe(N);
-    expect(w1.executed.length).toBeGreaterThan(0);
-    expect(w2.executed.length).toBeGreaterThan(0);
+    expect(w1.executed.length, log.join('\n')).toBeGreaterThan(0);
+    expect(w2.executed.length, log.join('\n')).toBeGreaterThan(0);
     const outputs = await client.filterFlowRuns({ flow_runs: { id: { any_: [...runIds] } } });
     for (const run of outputs) expect((run.state?.data as { result: number }).result).toBe((run.parameters.input as { n: number }).n * 2 + 1);
 

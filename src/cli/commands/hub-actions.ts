@@ -39,6 +39,24 @@ async function sinksFor(options: HubCliOptions): Promise<EventSink[]> {
   return sinks;
 }
 
+/**
+ * Ctrl-C (or SIGTERM) cancels the run cleanly: the running stage is aborted, the run is recorded
+ * `cancelled`, and `switchyard resume ID` continues it later.
+ */
+function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => controller.abort(new DOMException(`interrupted by ${name}`, 'AbortError'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
 /** 0 completed or waiting (the process may exit; approve later), 1 otherwise. */
 export function exitCodeFor(result: PipelineResult): number {
   return result.status === 'completed' || result.status === 'waiting' ? 0 : 1;
@@ -81,11 +99,13 @@ export async function runAction(file: string, options: HubCliOptions & { input?:
     if (!Number.isInteger(deadlineMs) || deadlineMs <= 0) throw invalidInput('--deadline', 'a positive number of milliseconds', options.deadline);
   }
   const hub = await openHub(options);
+  const interrupt = interruptSignal();
   try {
-    const result = await hub.run(file, { input, sinks: await sinksFor(options), ...(deadlineMs ? { deadlineMs } : {}) });
+    const result = await hub.run(file, { input, signal: interrupt.signal, sinks: await sinksFor(options), ...(deadlineMs ? { deadlineMs } : {}) });
     printResult(result, options.json);
     return exitCodeFor(result);
   } finally {
+    interrupt.dispose();
     await hub.close();
   }
 }
@@ -161,11 +181,13 @@ export async function runsShowAction(runId: string, options: HubCliOptions & { e
 
 export async function resumeAction(runId: string, options: HubCliOptions): Promise<number> {
   const hub = await openHub(options);
+  const interrupt = interruptSignal();
   try {
-    const result = await hub.resume(runId, { sinks: await sinksFor(options) });
+    const result = await hub.resume(runId, { signal: interrupt.signal, sinks: await sinksFor(options) });
     printResult(result, options.json);
     return exitCodeFor(result);
   } finally {
+    interrupt.dispose();
     await hub.close();
   }
 }
@@ -174,8 +196,10 @@ export async function approveAction(runId: string, options: HubCliOptions & { st
   const data = parseJsonOption(options.data, '--data');
   if (data !== undefined && (typeof data !== 'object' || data === null || Array.isArray(data))) throw invalidInput('--data', 'a JSON object', data);
   const hub = await openHub(options);
+  const interrupt = interruptSignal();
   try {
     const result = await hub.approve(runId, {
+      signal: interrupt.signal,
       sinks: await sinksFor(options),
       ...(options.stage ? { stageId: options.stage } : {}),
       ...(data ? { data: data as Record<string, unknown> } : {}),
@@ -184,14 +208,17 @@ export async function approveAction(runId: string, options: HubCliOptions & { st
     printResult(result, options.json);
     return exitCodeFor(result);
   } finally {
+    interrupt.dispose();
     await hub.close();
   }
 }
 
 export async function rejectAction(runId: string, options: HubCliOptions & { stage?: string; reason?: string; by?: string }): Promise<number> {
   const hub = await openHub(options);
+  const interrupt = interruptSignal();
   try {
     const result = await hub.reject(runId, {
+      signal: interrupt.signal,
       sinks: await sinksFor(options),
       ...(options.stage ? { stageId: options.stage } : {}),
       ...(options.reason ? { reason: options.reason } : {}),
@@ -200,6 +227,7 @@ export async function rejectAction(runId: string, options: HubCliOptions & { sta
     printResult(result, options.json);
     return exitCodeFor(result);
   } finally {
+    interrupt.dispose();
     await hub.close();
   }
 }

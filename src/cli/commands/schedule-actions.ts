@@ -1,12 +1,15 @@
 import { SwitchyardError, invalidInput } from '../../errors.js';
-import { createScheduleRecord } from '../../schedule/records.js';
+import { assertScheduleId, createScheduleRecord } from '../../schedule/records.js';
 import { assertCron, assertTimezone, describeSchedule, nextRunAt, parseDuration } from '../../schedule/timing.js';
 import type { RunStore, ScheduleRecord } from '../../store/types.js';
+import { parseJsonOption } from '../json-option.js';
 import { printJson, printTable } from '../output.js';
 
-async function withStore<T>(fn: (store: RunStore) => Promise<T>): Promise<T> {
-  const { openRunStore } = await import('../../store/index.js');
-  const store = await openRunStore();
+/** Runs `fn` on the run store; `ifMissing` answers instead when no store exists yet (reads and lookups create no files). */
+async function withStore<T>(fn: (store: RunStore) => Promise<T>, ifMissing?: () => T): Promise<T> {
+  const { openExistingRunStore, openRunStore } = await import('../../store/index.js');
+  const store = ifMissing ? await openExistingRunStore() : await openRunStore();
+  if (!store) return ifMissing!();
   try {
     return await fn(store);
   } finally {
@@ -22,14 +25,9 @@ export async function addSchedule(
   if (options.missed !== 'skip' && options.missed !== 'run-once') throw invalidInput('--missed', '"skip" or "run-once"', options.missed);
   if (options.cron !== undefined && options.every !== undefined) throw new SwitchyardError('INVALID_INPUT', '--every: expected either --cron or --every, not both', { path: '--every' });
   const intervalMs = options.every !== undefined ? parseDuration(options.every, '--every') : undefined;
-  let input: unknown;
-  if (options.input !== undefined) {
-    try {
-      input = JSON.parse(options.input);
-    } catch {
-      throw invalidInput('--input', 'JSON', options.input);
-    }
-  }
+  if (options.tz !== undefined && options.every !== undefined) throw invalidInput('--tz', 'only with --cron (an interval does not depend on a time zone)', options.tz);
+  if (options.id !== undefined) assertScheduleId(options.id, '--id');
+  const input = parseJsonOption(options.input, '--input');
   let cron = options.cron;
   let timezone = options.tz;
   // Validate the timing before touching the file, so a bad cron gets its own clear line.
@@ -65,7 +63,7 @@ export async function addSchedule(
 }
 
 export async function listSchedules(options: { json?: boolean }): Promise<void> {
-  const schedules = await withStore((store) => store.listSchedules());
+  const schedules = await withStore((store) => store.listSchedules(), () => []);
   if (options.json) {
     printJson(schedules);
     return;
@@ -83,10 +81,7 @@ export async function listSchedules(options: { json?: boolean }): Promise<void> 
 export async function changeSchedule(action: 'pause' | 'resume' | 'rm', id: string, options: { json?: boolean }): Promise<void> {
   const result = await withStore(async (store) => {
     const existing = await store.getSchedule(id);
-    if (!existing) {
-      const known = (await store.listSchedules()).map((s) => s.id);
-      throw new SwitchyardError('NOT_FOUND', `schedule ${JSON.stringify(id)}: no such schedule (known: ${known.length ? known.join(', ') : 'none'})`, { path: 'id', got: id });
-    }
+    if (!existing) throw unknownSchedule(id, (await store.listSchedules()).map((s) => s.id));
     if (action === 'rm') {
       await store.removeSchedule(id);
       return { id, removed: true };
@@ -98,10 +93,16 @@ export async function changeSchedule(action: 'pause' | 'resume' | 'rm', id: stri
     };
     await store.saveSchedule(updated);
     return updated;
+  }, () => {
+    throw unknownSchedule(id, []);
   });
   if (options.json) printJson(result);
   else if (action === 'rm') process.stdout.write(`removed schedule ${id}\n`);
   else process.stdout.write(`${action === 'pause' ? 'paused' : 'resumed'} schedule ${id}${action === 'resume' ? `, next run ${(result as ScheduleRecord).nextRunAt}` : ''}\n`);
+}
+
+function unknownSchedule(id: string, known: readonly string[]): SwitchyardError {
+  return new SwitchyardError('NOT_FOUND', `schedule ${JSON.stringify(id)}: no such schedule (known: ${known.length ? known.join(', ') : 'none'})`, { path: 'id', got: id });
 }
 
 function findScheduledEtl(document: unknown): { schedule: string; timezone?: string } | undefined {

@@ -66,6 +66,7 @@ export const defineSchedule: DefineCommand = (program) => {
     .alias('ls')
     .description('list schedules with their next and last run')
     .option('--json', 'print the schedules as JSON')
+    .addHelpText('after', '\nExamples:\n  $ switchyard schedule list\n  $ switchyard schedule ls --json')
     .action(async (options: { json?: boolean }) => {
       const { listSchedules } = await import('./schedule-actions.js');
       await listSchedules(options);

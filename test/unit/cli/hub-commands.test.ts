@@ -76,7 +76,7 @@ describe('switchyard run / validate / runs / resume / approve / reject', () => {
     expect(JSON.parse(out)).toMatchObject({ valid: true, name: 'valid', stages: [{ id: 'a', type: 'step' }] });
     const bad = OK('bad', '  - { id: a, type: step, task: { op: vlaue } }\n');
     expect(await main(['validate', bad])).toBe(2);
-    expect(err).toContain('stages[0].task.op: expected one of value, fail, approve; got "vlaue" (did you mean "value"?)');
+    expect(err).toContain('stages[0].task.op: expected one of value, fail, approve, sleep; got "vlaue" (did you mean "value"?)');
     expect(await main(['validate', join(dir, 'missing.yaml')])).toBe(2);
   });
 
@@ -130,6 +130,21 @@ describe('switchyard run / validate / runs / resume / approve / reject', () => {
     out = '';
     expect(await main(['resume', failed.runId, '--json'])).toBe(1);
     expect(JSON.parse(out)).toMatchObject({ runId: failed.runId, status: 'failed' });
+  });
+
+  it('Ctrl-C cancels the run cleanly: exit 1, status cancelled, signal handlers removed', async () => {
+    const file = OK('interrupt', '  - { id: slow, type: step, task: { op: sleep } }\n');
+    const listeners = process.listenerCount('SIGINT');
+    const pending = main(['run', file, '--json']);
+    const started = Date.now();
+    while (!existsSync(home) && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    process.emit('SIGINT', 'SIGINT');
+    expect(await pending).toBe(1);
+    const result = JSON.parse(out) as { status: string; error: { code: string; message: string } };
+    expect(result.status).toBe('cancelled');
+    expect(result.error).toMatchObject({ code: 'CANCELLED', message: 'interrupted by SIGINT' });
+    expect(process.listenerCount('SIGINT')).toBe(listeners);
   });
 
   it('teaches with --help and an example', async () => {

@@ -58,6 +58,31 @@ describe('langgraph stages in the hub', () => {
     expect(deployed).toEqual(['after']);
   });
 
+  it('resume() after a failed stage continues the graph from its last checkpoint instead of starting over', async () => {
+    const ran: string[] = [];
+    let broken = true;
+    const registry = new Resources();
+    registry.set('handler', 'fetch', () => (ran.push('fetch'), { fetched: 3 }));
+    registry.set('handler', 'store', () => {
+      ran.push('store');
+      if (broken) throw new Error('database is down');
+      return { stored: true };
+    });
+    const flaky = { name: 'flaky', stages: [{ id: 'etl', type: 'langgraph', task: { workflow: { nodes: ['fetch', 'store'] } } }] };
+    const dir = home();
+    const first = new HybridOrchestrator({ home: dir, resources: registry });
+    orchestrators.push(first);
+    const failed = await first.run(flaky);
+    expect(failed.status).toBe('failed');
+    broken = false;
+    const second = new HybridOrchestrator({ home: dir, resources: registry });
+    orchestrators.push(second);
+    const resumed = await second.resume(failed.runId);
+    expect(resumed.status).toBe('completed');
+    expect(resumed.output).toEqual({ fetched: 3, stored: true });
+    expect(ran).toEqual(['fetch', 'store', 'store']);
+  });
+
   it('an unbound node fails validation with the stage path', async () => {
     await expect(open(home(), []).run({ name: 'bad', stages: [{ type: 'langgraph', task: { workflow: { nodes: ['review', 'mystery'] } } }] })).rejects.toMatchObject({
       code: 'INVALID_PIPELINE',

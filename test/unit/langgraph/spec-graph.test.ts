@@ -86,9 +86,11 @@ describe('langgraph spec graphs', () => {
       if (calls < 3) throw new Error(`flake ${calls}`);
       return { ok: true };
     };
-    const { output } = await run({ workflow: { nodes: [{ name: 'flaky', handler: flaky, retry: { maxAttempts: 3, initialIntervalMs: 1, jitter: false } }] } });
+    const { output, ctx } = await run({ workflow: { nodes: [{ name: 'flaky', handler: flaky, retry: { maxAttempts: 3, initialIntervalMs: 1, jitter: false } }] } });
     expect(calls).toBe(3);
     expect(output).toEqual({ ok: true });
+    const nodeEvents = ctx.events.filter((event) => event.kind.startsWith('node.')).map((event) => event.kind);
+    expect(nodeEvents).toEqual(['node.started', 'node.failed', 'node.started', 'node.failed', 'node.started', 'node.completed']);
   });
 
   it('fails with the handler error once retries run out', async () => {

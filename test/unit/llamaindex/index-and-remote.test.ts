@@ -95,7 +95,7 @@ describe('llamaindex persisted indexes, remote embeddings and LLM answers (wire 
     expect(seen[0]!.body.model).toBe('env-embed');
     expect(out.retriever).toBe('hybrid');
     expect(out.answer.mode).toBe('llm');
-    expect(out.answer.model).toBe('test-chat');
+    expect(out.answer.model).toBe('openai:test-chat');
   });
 
   it('grounds an LLM answer in the retrieved passages and maps its [n] citations to sources', async () => {
@@ -108,12 +108,20 @@ describe('llamaindex persisted indexes, remote embeddings and LLM answers (wire 
     expect(messages[0]!.content).toContain('only the numbered passages');
     expect(messages[1]!.content).toContain('[1] (source: kb/otters.txt)');
     expect(messages[1]!.content).toContain('Question: Why do sea otters hold hands?');
-    expect(out.answer).toMatchObject({ mode: 'llm', model: 'test-chat' });
+    expect(out.answer).toMatchObject({ mode: 'llm', model: 'openai:test-chat' });
     expect(out.answer.text).toContain('[2]');
     expect(out.answer.citations.map((c: { n: number; source: string }) => [c.n, c.source])).toEqual([
       [1, out.passages[0].source],
       [2, out.passages[1].source],
     ]);
+  });
+
+  it('takes a task-level model spec through the agno providers', async () => {
+    const adapter = createAdapter({ embeddings: false, llm: false, env: { OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: 'sk-task' } });
+    const before = server.requests.length;
+    const out = (await adapter.execute(adapter.taskSchema.parse({ type: 'rag_workflow', docs: ['kb/*.txt'], query: 'otters', model: 'openai:task-model' }), ctx(await tempDir()))) as Out;
+    expect(out.answer).toMatchObject({ mode: 'llm', model: 'openai:task-model' });
+    expect(server.requests.slice(before).find((r) => r.path === '/v1/chat/completions')!.body.model).toBe('task-model');
   });
 
   it('labels offline answers as extractive and refuses `answer: "llm"` without a model', async () => {

@@ -139,6 +139,39 @@ describe('llamaindex workflows', () => {
     await expect(adapter.execute(task, createTestContext())).rejects.toMatchObject({ code: 'STAGE_FAILED', message: expect.stringContaining('the input was refused') });
   });
 
+  it('fails the stage, not the process, when a workflow handler throws', async () => {
+    const adapter = createAdapter();
+    const throwing = defineWorkflow(({ createWorkflow, workflowEvent }) => {
+      const start = workflowEvent<string>({ debugLabel: 'start' });
+      const middle = workflowEvent<string>({ debugLabel: 'middle' });
+      const stop = workflowEvent<string>({ debugLabel: 'stop' });
+      const workflow = createWorkflow();
+      workflow.handle([start], (_context, event) => middle.with(event.data));
+      workflow.handle([middle], async (_context, event) => {
+        await new Promise((r) => setTimeout(r, 5));
+        if (event.data === 'async') throw new Error('async handler broke');
+        return stop.with('never');
+      });
+      return { workflow, start, stop };
+    });
+    await expect(adapter.execute(adapter.taskSchema.parse({ type: 'workflow', workflow: throwing, input: 'async' }), createTestContext())).rejects.toMatchObject({
+      code: 'STAGE_FAILED',
+      message: 'a workflow handler failed: async handler broke',
+    });
+    const syncThrowing = defineWorkflow(({ createWorkflow, workflowEvent }) => {
+      const start = workflowEvent<string>();
+      const stop = workflowEvent<string>();
+      const workflow = createWorkflow();
+      workflow.handle([start], () => {
+        throw new Error('sync handler broke');
+      });
+      return { workflow, start, stop };
+    });
+    await expect(adapter.execute(adapter.taskSchema.parse({ type: 'workflow', workflow: syncThrowing, input: 'x' }), createTestContext())).rejects.toMatchObject({
+      message: 'a workflow handler failed: sync handler broke',
+    });
+  });
+
   it('cancels a large ingest promptly', async () => {
     const big = await tempDir();
     await mkdir(join(big, 'docs'));

@@ -96,11 +96,13 @@ describe('resume', () => {
       name: 'par',
       stages: [{ id: 'fan', onFailure: 'stop', parallel: [{ id: 'ok', type: 'test', task: { op: 'value', value: 1 } }, { id: 'bad', type: 'test', task: { op: badOp } }] }],
     });
-    const first = await hub().run(pipeline('fail'));
+    const first = await hub().run(pipeline('fail'), { input: 'run input' });
     expect(first.status).toBe('failed');
     const second = await hub().resume(first.runId, { pipeline: pipeline('echo') });
     expect(second.status).toBe('completed');
     expect(probe.calls.get('ok')).toBe(1);
-    expect(second.output).toMatchObject({ ok: 1, bad: {} });
+    // the group is fanned out again with the input it had the first time, not its own partial output
+    expect(second.output).toEqual({ ok: 1, bad: { input: 'run input' } });
+    expect(second.history.filter((h) => h.stageId === 'fan').map((h) => h.outcome)).toEqual(['failed', 'completed']);
   });
 });

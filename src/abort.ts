@@ -1,0 +1,25 @@
+import { SwitchyardError } from './errors.js';
+
+/**
+ * One signal that never fires, shared by the hub and the adapters: code that gets it can skip listening
+ * (creating an AbortController per run costs more than a whole function-agent run).
+ */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+
+/**
+ * The error for work stopped by `signal`: its reason when that is already a SwitchyardError (a run deadline,
+ * a stage timeout), TIMEOUT for `AbortSignal.timeout`, CANCELLED otherwise. `when` ends the message,
+ * e.g. `abortError(signal, 'before the stage started')` -> "cancelled before the stage started".
+ */
+export function abortError(signal: AbortSignal, when?: string): SwitchyardError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof SwitchyardError) return reason;
+  const timedOut = reason instanceof Error && reason.name === 'TimeoutError';
+  const message = `${timedOut ? 'timed out' : 'cancelled'}${when ? ` ${when}` : ''}`;
+  return new SwitchyardError(timedOut ? 'TIMEOUT' : 'CANCELLED', message, { cause: reason });
+}
+
+/** Throws `abortError(signal)` when the signal has fired. */
+export function throwIfAborted(signal: AbortSignal | undefined, when?: string): void {
+  if (signal?.aborted) throw abortError(signal, when);
+}
