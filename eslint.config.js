@@ -18,7 +18,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: ['@langchain/*', 'llamaindex', '@llamaindex/*', 'openai', 'bree', 'pg', 'unpdf', 'html-to-text', 'csv-parse'], message: 'engine SDKs belong in adapters/<engine>/' },
-        { group: ['../adapters/*', '../../adapters/*'], message: 'the core reaches adapters only through the registry (src/builtin-adapters.ts)' },
+        { group: ['../adapters/*', '../../adapters/*', '../../../adapters/*'], message: 'the core reaches adapters only through the registry (src/builtin-adapters.ts)' },
       ] }],
     },
   },

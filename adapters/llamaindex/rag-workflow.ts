@@ -5,9 +5,10 @@ import type { ModelProvider } from '../agno/models/types.js';
 import { extractiveAnswer, llmAnswer } from './answer.js';
 import { resolveChatModel } from './chat-model.js';
 import { chunkDocuments, type Chunk } from './chunking.js';
-import { Corpus } from './corpus.js';
+import type { Corpus } from './corpus.js';
 import { createOpenAIEmbedder, type Embedder } from './embeddings.js';
-import { corpusOf, indexDir, loadIndex, rememberIndex, saveIndex, type IndexedDocument, type StoredIndex } from './index-store.js';
+import { corpusOf, indexDir, loadIndex, rememberIndex, saveIndex, type StoredIndex } from './index-store.js';
+import { mergeIndex, sameChunking } from './merge-index.js';
 import { noDocumentsError, resolveDocuments, type FileProblem } from './paths.js';
 import { ragEvents, type AnswerRecord, type IngestStats, type RagRequest, type SummaryRecord } from './rag-events.js';
 import { readDocuments, type LoadedDocument } from './readers.js';
@@ -33,6 +34,9 @@ interface RunState {
   summaries: SummaryRecord[];
   expected: number;
   stats?: IngestStats;
+  /** The documents read in this run (summaries fan out over them). */
+  loaded: LoadedDocument[];
+  corpus?: Corpus;
 }
 
 export interface RagRunOptions {
@@ -57,7 +61,7 @@ export async function runRagWorkflow(request: RagRequest, options: RagRunOptions
   const signal = stage.signal;
   signal.throwIfAborted();
   const embedder = options.embedder === undefined ? (settings.embeddings && settings.retriever !== 'lexical' ? await createOpenAIEmbedder(settings.embeddings) : undefined) : (options.embedder ?? undefined);
-  const state: RunState = { problems: [], documents: [], answers: [], summaries: [], expected: 0 };
+  const state: RunState = { problems: [], documents: [], answers: [], summaries: [], expected: 0, loaded: [] };
   const emit = (kind: string, message: string, data?: Record<string, unknown>, progress?: { done: number; total: number; unit?: string }) =>
     stage.emit({ kind, message, ...(data ? { data } : {}), ...(progress ? { progress } : {}) });
   const every = (total: number) => options.progressEvery ?? Math.max(1, Math.ceil(total / 20));
@@ -116,7 +120,7 @@ export async function runRagWorkflow(request: RagRequest, options: RagRunOptions
     step<{ documents: LoadedDocument[] }>(async (_context, { documents }) => {
       const fresh = new Map<string, Chunk[]>();
       const stored = state.stored;
-      const sameSettings = stored && sameChunking(stored.manifest);
+      const sameSettings = stored && sameChunking(stored.manifest, settings);
       const toChunk = documents.filter((d) => !(sameSettings && stored.manifest.documents[d.id]?.hash === d.hash));
       const n = every(toChunk.length);
       let done = 0;
@@ -136,8 +140,8 @@ export async function runRagWorkflow(request: RagRequest, options: RagRunOptions
   workflow.handle(
     [ev.parsed],
     step<{ documents: LoadedDocument[]; fresh: Map<string, Chunk[]> }>(async (_context, { documents, fresh }) => {
-      const request = requestOf();
-      const result = await buildIndex(documents, fresh);
+      state.loaded = documents;
+      const result = await mergeIndex({ documents, fresh, previous: state.stored, settings, embedder, index: request.index, home: stage.home, signal, emit });
       state.documents = documents.map((d) => ({ source: d.source, chunks: result.chunksOf.get(d.id) ?? 0 }));
       state.stats = result.stats;
       if (request.index) {
@@ -153,24 +157,23 @@ export async function runRagWorkflow(request: RagRequest, options: RagRunOptions
   workflow.handle(
     [ev.indexed],
     step<{ corpus: Corpus }>(async (context, { corpus }) => {
-      const request = requestOf();
-      corpusRef = corpus;
+      state.corpus = corpus;
       if (request.questions.length > 0) {
         state.expected = request.questions.length;
         request.questions.forEach((question, n) => context.sendEvent(ev.question.with({ n, question })));
         return;
       }
       if (request.noQuestions === 'ingest') return ev.stop.with({ result: null });
-      state.expected = loadedDocs.length;
-      if (loadedDocs.length === 0) return ev.stop.with({ result: null });
-      loadedDocs.forEach((document, n) => context.sendEvent(ev.summarize.with({ n, document })));
+      state.expected = state.loaded.length;
+      if (state.loaded.length === 0) return ev.stop.with({ result: null });
+      state.loaded.forEach((document, n) => context.sendEvent(ev.summarize.with({ n, document })));
     }),
   );
 
   workflow.handle(
     [ev.question],
     step<{ n: number; question: string }>(async (_context, { n, question }) => {
-      const corpus = corpusRef!;
+      const corpus = state.corpus!;
       const mode = corpus.modeFor(settings.retriever, embedder);
       const passages = await corpus.search(question, settings.topK, mode, embedder, signal);
       emit('retrieve.completed', `retrieved ${passages.length} passage(s) for question ${n + 1}`, { question, retriever: mode, sources: passages.map((p) => p.source) });
@@ -224,78 +227,6 @@ export async function runRagWorkflow(request: RagRequest, options: RagRunOptions
       }
       return model;
     })());
-  const sameChunking = (m: { chunkSize: number; chunkOverlap: number; tokenizer?: string }) =>
-    m.chunkSize === settings.chunkSize && m.chunkOverlap === settings.chunkOverlap && (m.tokenizer ?? 'fast') === settings.tokenizer;
-  let corpusRef: Corpus | undefined;
-  let loadedDocs: LoadedDocument[] = [];
-  const requestOf = () => request;
-
-  async function buildIndex(documents: LoadedDocument[], fresh: Map<string, Chunk[]>) {
-    loadedDocs = documents;
-    const now = new Date().toISOString();
-    const previous = state.stored;
-    const embedModel = embedder?.model;
-    const keepVectors = previous !== undefined && previous.manifest.embedModel === embedModel;
-    const manifest = previous
-      ? { ...previous.manifest, documents: { ...previous.manifest.documents }, updatedAt: now }
-      : { version: 1 as const, name: request.index ?? '(memory)', createdAt: now, updatedAt: now, chunkSize: settings.chunkSize, chunkOverlap: settings.chunkOverlap, documents: {} as Record<string, IndexedDocument> };
-    const sameSettings = sameChunking(manifest);
-    if (!sameSettings) {
-      manifest.documents = {};
-      Object.assign(manifest, { chunkSize: settings.chunkSize, chunkOverlap: settings.chunkOverlap });
-    }
-    Object.assign(manifest, { tokenizer: settings.tokenizer });
-    let added = 0;
-    let updated = 0;
-    let unchanged = 0;
-    const replaced = new Set<string>();
-    for (const doc of documents) {
-      const before = manifest.documents[doc.id];
-      if (before && before.hash === doc.hash && !fresh.has(doc.id)) {
-        unchanged++;
-        continue;
-      }
-      if (before) {
-        updated++;
-        replaced.add(doc.id);
-      } else added++;
-    }
-    // Chunks kept: every previous chunk whose document was not re-chunked (and settings unchanged).
-    const kept = sameSettings && previous ? previous.chunks.filter((c) => !fresh.has(c.docId) && !replaced.has(c.docId)) : [];
-    const newChunks = [...fresh.values()].flat();
-    const vectors = new Map<string, number[]>();
-    if (keepVectors && previous) for (const c of kept) {
-      const v = previous.vectors.get(c.id);
-      if (v) vectors.set(c.id, v);
-    }
-    const toEmbed = embedder ? [...kept.filter((c) => !vectors.has(c.id)), ...newChunks] : [];
-    if (embedder && toEmbed.length > 0) {
-      const batch = 256;
-      for (let i = 0; i < toEmbed.length; i += batch) {
-        const slice = toEmbed.slice(i, i + batch);
-        const out = await embedder.embed(slice.map((c) => c.text), signal);
-        slice.forEach((c, j) => vectors.set(c.id, out[j]!));
-        emit('embed.progress', `embedded ${Math.min(i + batch, toEmbed.length)} of ${toEmbed.length} chunks`, { model: embedder.model }, { done: Math.min(i + batch, toEmbed.length), total: toEmbed.length, unit: 'chunks' });
-      }
-    }
-    for (const doc of documents) {
-      const chunks = fresh.get(doc.id);
-      if (!chunks) continue;
-      manifest.documents[doc.id] = { source: doc.source, hash: doc.hash, bytes: doc.bytes, format: doc.format, chunkIds: chunks.map((c) => c.id), ingestedAt: now };
-    }
-    if (embedModel) manifest.embedModel = embedModel;
-    else delete manifest.embedModel;
-    const chunks = [...kept, ...newChunks];
-    const stored: StoredIndex = { dir: indexDir(stage.home, request.index ?? '_memory'), manifest, chunks, vectors };
-    const corpus = new Corpus();
-    corpus.embedModel = embedModel;
-    corpus.add(chunks, chunks.map((c) => vectors.get(c.id)));
-    const chunksOf = new Map<string, number>();
-    for (const c of chunks) chunksOf.set(c.docId, (chunksOf.get(c.docId) ?? 0) + 1);
-    const stats: IngestStats = { documents: Object.keys(manifest.documents).length, added, updated, unchanged, chunks: chunks.length, embedded: toEmbed.length };
-    emit('index.built', `indexed ${chunks.length} chunk(s)${embedModel ? ` with ${embedModel}` : ' (lexical)'}`, { ...stats });
-    return { stored, corpus, stats, chunksOf };
-  }
 
   // run: send the start event, forward progress, stop at `stop` or `failed`, honour the stage signal
   const context = workflow.createContext();

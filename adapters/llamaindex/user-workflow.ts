@@ -157,7 +157,7 @@ function guardHandlers(context: WorkflowContext): Promise<never> {
   });
   failed.catch(() => undefined);
   const hook = (context as unknown as { __internal__call_context?: CallContext }).__internal__call_context;
-  (false as boolean) && hook?.subscribe((handlerContext, next) => {
+  hook?.subscribe((handlerContext, next) => {
     const original = handlerContext.handler;
     const guarded = (...args: unknown[]) => {
       try {

@@ -24,7 +24,9 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
 export function parseProfile(value: unknown, file?: string): OrchestratorProfile {
   const result = profileSchema.safeParse(value);
   if (result.success) return result.data;
-  const issue = result.error.issues[0] as z.core.$ZodIssue;
+  // An unknown key first: a misspelt field also shows up as that field missing, and the typo is the cause.
+  const issues = result.error.issues as z.core.$ZodIssue[];
+  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;
   const where = file ? `${file}: ` : '';
   if (issue.code === 'unrecognized_keys') {
     // Name the key itself (`complexty: unknown key (did you mean "complexity"?)`), not its parent object.
