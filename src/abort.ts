@@ -23,3 +23,32 @@ export function abortError(signal: AbortSignal, when?: string): SwitchyardError 
 export function throwIfAborted(signal: AbortSignal | undefined, when?: string): void {
   if (signal?.aborted) throw abortError(signal, when);
 }
+
+/**
+ * Resolves after `ms`; rejects with `abortError(signal)` as soon as `signal` fires, and clears its timer then,
+ * so a cancelled wait does not keep the process alive.
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError(signal));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError(signal!));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * An optional caller signal combined with an optional timeout (`AbortSignal.timeout`, so `abortError` reads
+ * it as TIMEOUT); the caller's signal itself when there is no timeout.
+ */
+export function withTimeout(signal: AbortSignal | undefined, timeoutMs: number | undefined): AbortSignal | undefined {
+  if (timeoutMs === undefined) return signal;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}

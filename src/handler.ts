@@ -37,11 +37,16 @@ export function resolveHandler(binding: HandlerBinding, resources: ResourceRegis
   if (typeof handler === 'function') return handler as Handler;
   const agent = resources.get<unknown>('agent', binding);
   if (isAgentLike(agent)) return agentHandler(agent);
+  throw unknownHandlerError(binding, resources, path);
+}
+
+/** The error for a name that is neither a registered handler nor a registered agent, listing the known ones. */
+export function unknownHandlerError(name: string, resources: Pick<ResourceRegistry, 'names'>, path: string): SwitchyardError {
   const known = [...resources.names('handler'), ...resources.names('agent')];
-  throw new SwitchyardError('INVALID_PIPELINE', `${path}: expected a registered handler or agent; got ${JSON.stringify(binding)} (known: ${known.length ? known.join(', ') : 'none'})`, {
+  return new SwitchyardError('INVALID_PIPELINE', `${path}: expected a registered handler or agent; got ${JSON.stringify(name)} (known: ${known.length ? known.join(', ') : 'none'})`, {
     path,
     expected: 'a registered handler or agent',
-    got: binding,
+    got: name,
   });
 }
 

@@ -4,7 +4,7 @@ import type { ErrorCode, SwitchyardError } from '../../src/errors.js';
 import type { AgentEvent, RunError, RunOutput, RunStatus, Usage } from './types.js';
 
 // The abort helpers are shared with the hub and the other adapters; agno's modules import them from here.
-export { NEVER_ABORTED, abortError, throwIfAborted } from '../../src/abort.js';
+export { NEVER_ABORTED, abortError, sleep, throwIfAborted, withTimeout } from '../../src/abort.js';
 
 const waiters = new WeakMap<AbortSignal, Set<() => void>>();
 
@@ -51,16 +51,7 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefine
   });
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return raceAbort(new Promise<void>((resolve) => setTimeout(resolve, ms)), signal);
-}
 
-/** Combines an optional caller signal with an optional timeout. */
-export function withTimeout(signal: AbortSignal | undefined, timeoutMs: number | undefined): AbortSignal | undefined {
-  if (timeoutMs === undefined) return signal;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([signal, timeout]) : timeout;
-}
 
 export function statusOf(error: SwitchyardError): RunStatus {
   return error.code === 'CANCELLED' || error.code === 'TIMEOUT' ? 'cancelled' : 'failed';

@@ -2,6 +2,7 @@ import { throwIfAborted } from '../../src/abort.js';
 import { defineAdapter } from '../../src/adapter.js';
 import type { OrchestratorAdapter, SerializedError, StageContext, ValidationContext } from '../../src/adapter.js';
 import { SwitchyardError } from '../../src/errors.js';
+import { unknownHandlerError } from '../../src/handler.js';
 import { assertCron } from '../../src/schedule/timing.js';
 import { prefectTaskSchema } from './task-schema.js';
 // compile.ts imports only errors and types: cheap enough for the synchronous validate().
@@ -154,13 +155,8 @@ function validateTask(task: PrefectTask, ctx: ValidationContext): void {
     if (typeof binding !== 'string') return;
     if (ctx.resources.has('handler', binding) || ctx.resources.has('agent', binding)) return;
     if (task.type === 'scheduled_etl' && ETL_DEFAULTS.has(binding)) return;
-    const known = [...ctx.resources.names('handler'), ...ctx.resources.names('agent')];
     const where = typeof node === 'string' ? `${nodesPath}[${i}]` : `${nodesPath}[${i}].${node.handler === undefined ? 'id' : 'handler'}`;
-    throw new SwitchyardError('INVALID_PIPELINE', `${where}: expected a registered handler or agent; got ${JSON.stringify(binding)} (known: ${known.length ? known.join(', ') : 'none'})`, {
-      path: where,
-      expected: 'a registered handler or agent',
-      got: binding,
-    });
+    throw unknownHandlerError(binding, ctx.resources, where);
   });
 }
 

@@ -39,7 +39,7 @@ const EXAMPLES = `
 Examples:
   $ switchyard recommend "Need to analyze documents and get approval"
   $ switchyard select --task-type rag_workflow --json
-  $ switchyard run examples/seed-002/quick-start.yaml
+  $ switchyard run examples/quickstart/pipeline.yaml
   $ switchyard runs list
   $ switchyard approve RUN_ID --data '{"note":"ship it"}'
   $ switchyard schedule add examples/scheduled-etl/pipeline.yaml --cron "0 2 * * *" --tz Europe/Paris

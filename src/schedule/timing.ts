@@ -19,8 +19,8 @@ export function assertTimezone(zone: string, path = 'timezone'): void {
  * Throws one clear INVALID_INPUT error unless `expression` is a cron expression:
  * 5 fields (minute hour day-of-month month day-of-week), 6 with leading seconds, or @daily-style aliases.
  */
-export function assertCron(expression: string, timezone?: string, path = 'cron'): void {
-  if (timezone !== undefined) assertTimezone(timezone, path === 'cron' ? 'timezone' : `${path}.timezone`);
+export function assertCron(expression: string, timezone?: string, path = 'cron', timezonePath = siblingTimezonePath(path)): void {
+  if (timezone !== undefined) assertTimezone(timezone, timezonePath);
   const fields = expression.trim().split(/\s+/);
   const alias = expression.trim().startsWith('@');
   if (!alias && (fields.length < 5 || fields.length > 6)) {
@@ -31,6 +31,16 @@ export function assertCron(expression: string, timezone?: string, path = 'cron')
   } catch (error) {
     throw cronError(path, expression, (error as Error).message);
   }
+}
+
+/**
+ * Where the time zone sits next to the cron expression at `path`: `--cron` -> `--tz`,
+ * `stages[0].task.schedule` -> `stages[0].task.timezone`, `cron` -> `timezone`.
+ */
+function siblingTimezonePath(path: string): string {
+  if (path.startsWith('--')) return '--tz';
+  const dot = path.lastIndexOf('.');
+  return dot < 0 ? 'timezone' : `${path.slice(0, dot)}.timezone`;
 }
 
 function cronError(path: string, expression: string, why: string): SwitchyardError {

@@ -2,6 +2,7 @@ import type OpenAIClient from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming, ChatCompletionChunk, ChatCompletion } from 'openai/resources/chat/completions';
 import pRetry from 'p-retry';
 import { SwitchyardError } from '../../../src/errors.js';
+import { parseRetryAfter } from '../../../src/retry-after.js';
 import { abortError, sleep } from '../run-helpers.js';
 import type { Usage } from '../types.js';
 import type { ChatMessage, ChatRequest, ChatResponse, ChatStreamPart, ChatToolCall, ModelProvider } from './types.js';
@@ -164,14 +165,10 @@ function isRetryable(mod: OpenAIModule, error: unknown): boolean {
 function retryAfterMs(mod: OpenAIModule, error: unknown): number | undefined {
   if (!(error instanceof mod.APIError) || !error.headers) return undefined;
   const headers = error.headers as Headers;
+  // OpenAI-compatible servers may send the finer `retry-after-ms` next to the standard header.
   const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
   if (Number.isFinite(ms) && ms >= 0) return ms;
-  const header = headers.get('retry-after');
-  if (!header) return undefined;
-  const seconds = Number.parseFloat(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  return parseRetryAfter(headers.get('retry-after'));
 }
 
 function toWire(message: ChatMessage): ChatCompletionMessageParam {

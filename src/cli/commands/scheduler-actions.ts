@@ -4,6 +4,7 @@ import { createPipelineRunner } from '../../schedule/pipeline-runner.js';
 import { parseDuration } from '../../schedule/timing.js';
 import type { SchedulerEvent } from '../../schedule/types.js';
 import { openRunStore } from '../../store/index.js';
+import { onStopSignals } from '../stop-signals.js';
 
 /** Runs the scheduler until SIGINT/SIGTERM; returns the exit code. */
 export async function runScheduler(options: { grace: string; reload: string; json?: boolean }): Promise<number> {
@@ -18,16 +19,9 @@ export async function runScheduler(options: { grace: string; reload: string; jso
   };
   const scheduler = createScheduler({ store, runner: createPipelineRunner(orchestrator, store), onEvent: print, reloadMs });
 
-  let signals = 0;
-  const stopped = new Promise<string>((resolve) => {
-    const onSignal = (signal: string) => {
-      signals++;
-      if (signals === 1) resolve(signal);
-      else process.exit(130);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+  let stop: (signal: string) => void = () => {};
+  const stopped = new Promise<string>((resolve) => (stop = resolve));
+  const dispose = onStopSignals((signal, count) => (count === 1 ? stop(signal) : process.exit(130)));
   try {
     await scheduler.start();
     const signal = await stopped;
@@ -35,6 +29,7 @@ export async function runScheduler(options: { grace: string; reload: string; jso
     await scheduler.stop({ graceMs });
     return 0;
   } finally {
+    dispose();
     await store.close();
   }
 }

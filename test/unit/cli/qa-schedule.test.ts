@@ -72,3 +72,22 @@ describe('switchyard schedule --json round trip', () => {
     expect(await runCli('schedule', 'rm', 'qa-etl')).toMatchObject({ code: 2, stdout: '', stderr: 'error: schedule "qa-etl": no such schedule (known: none)\n' });
   });
 });
+
+describe('a bad time zone next to a cron expression is named where it is', () => {
+  it('assertCron names the sibling timezone path', async () => {
+    const { assertCron } = await import('../../../src/schedule/timing.js');
+    expect(() => assertCron('0 2 * * *', 'Mars/Base', 'stages[0].task.schedule')).toThrow(/^stages\[0\]\.task\.timezone: expected an IANA time zone/);
+    expect(() => assertCron('0 2 * * *', 'Mars/Base', '--cron')).toThrow(/^--tz: expected an IANA time zone/);
+    expect(() => assertCron('0 2 * * *', 'Mars/Base')).toThrow(/^timezone: expected an IANA time zone/);
+  });
+
+  it('switchyard validate on a scheduled_etl stage with a bad timezone', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const file = join(tmp, 'bad-tz.yaml');
+    writeFileSync(file, 'name: t\nstages:\n  - type: prefect\n    task:\n      type: scheduled_etl\n      schedule: "0 2 * * *"\n      timezone: Mars/Base\n');
+    const { code, stdout, stderr } = await runCli('validate', file);
+    expect([code, stdout]).toEqual([2, '']);
+    expect(stderr).toMatch(/: stages\[0\]\.task\.timezone: expected an IANA time zone such as "UTC" or "Europe\/Paris"; got "Mars\/Base"\n$/);
+    expect(written()).toEqual([]);
+  });
+});

@@ -50,3 +50,29 @@ describe('helpers shared across parts live once in src/', () => {
     expect(didYouMean('x', [])).toBe('');
   });
 });
+
+describe('sleep and Retry-After, shared by the adapters', () => {
+  it('sleep resolves, and rejects with the abort reason as soon as the signal fires', async () => {
+    await expect(abort.sleep(1)).resolves.toBeUndefined();
+    const controller = new AbortController();
+    const waiting = abort.sleep(60_000, controller.signal);
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(abort.sleep(5, AbortSignal.abort(new DOMException('t', 'TimeoutError')))).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(agnoHelpers.sleep).toBe(abort.sleep);
+    expect(agnoHelpers.withTimeout).toBe(abort.withTimeout);
+    const caller = new AbortController().signal;
+    expect(abort.withTimeout(caller, undefined)).toBe(caller);
+    expect(abort.withTimeout(undefined, undefined)).toBeUndefined();
+  });
+
+  it('parseRetryAfter reads delta-seconds and HTTP dates', async () => {
+    const { parseRetryAfter } = await import('../../../src/retry-after.js');
+    expect(parseRetryAfter('2')).toBe(2000);
+    expect(parseRetryAfter('0.5')).toBe(500);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+    expect(parseRetryAfter(null)).toBeUndefined();
+    expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+});

@@ -205,6 +205,6 @@ describe('prefect DAG validation', () => {
 
   it('rejects an invalid cron or zone in a scheduled_etl stage', () => {
     expect(validationError(() => validate({ type: 'scheduled_etl', schedule: '0 25 * * *' })).message).toMatch(/^stages\[0\]\.task\.schedule: expected a cron expression/);
-    expect(validationError(() => validate({ type: 'scheduled_etl', schedule: '0 2 * * *', timezone: 'Mars/Olympus' })).message).toMatch(/^stages\[0\]\.task\.schedule\.timezone: expected an IANA time zone/);
+    expect(validationError(() => validate({ type: 'scheduled_etl', schedule: '0 2 * * *', timezone: 'Mars/Olympus' })).message).toMatch(/^stages\[0\]\.task\.timezone: expected an IANA time zone/);
   });
 });
