@@ -111,8 +111,10 @@ await recordBenchmark(
 API calls for one reported DAG run, everything included: flow (1), flow run (1), task runs, states,
 batched logs, the final flow run state (1). ${real ? 'Against a real Prefect 3.8.8 server (SQLite) on this machine.' : 'Against a local recorder answering like Prefect (no real server installed here).'}
 A task that starts and ends within one 100 ms flush window costs one request (created in its final
-state); a longer task costs two (created RUNNING, then its final state). Prefect's own clients spend
-at least three per task (create, RUNNING, final). Baseline: the same DAG on the local engine, unreported.
+state); a longer task costs two (created RUNNING, then its final state). Driving each task through
+the REST API one state at a time (create PENDING, propose RUNNING, propose the final state) costs three.
+The reported run's time is dominated by the server's SQLite writes (requests go one at a time by
+default; \`report.prefect.concurrency\` raises that for a PostgreSQL-backed server). Baseline: the same DAG on the local engine, unreported.
 
 | DAG | tasks | edges | API calls | calls per task | local run (ms) | reported run (ms) |
 |---|---:|---:|---:|---:|---:|---:|

@@ -1,6 +1,6 @@
 import { defineAdapter } from '../../src/adapter.js';
 import type { OrchestratorAdapter, StageContext, ValidationContext } from '../../src/adapter.js';
-import { SwitchyardError } from '../../src/errors.js';
+import { throwIfAborted, withTimeout } from '../../src/abort.js';
 import { setMaxListeners } from 'node:events';
 import { CheckpointerPool, resolveCheckpointTarget } from './checkpointers.js';
 import type { ObservedSaver } from './checkpointers.js';
@@ -33,18 +33,19 @@ export function createAdapter(options: LanggraphAdapterOptions = {}): Orchestrat
     taskSchema: langgraphTaskSchema,
     validate: (task, ctx) => validateTask(task, ctx),
     async execute(task, context) {
-      throwIfAborted(context.signal);
+      throwIfAborted(context.signal, 'before the langgraph stage started');
       const path = `stages.${context.stageId}.task`;
       const { lg, buildSpecGraph, runGraph } = await loadEngine();
       const target = resolveCheckpointTarget(task.checkpoint?.url ?? options.checkpointUrl, context.home, context.baseDir);
       const pooled = await checkpointers.observed(target);
-      throwIfAborted(context.signal);
+      throwIfAborted(context.signal, 'before the langgraph stage started');
       const threadId = task.checkpoint?.threadId ?? threadIdFor(context);
       const { graph, observed } = task.workflow
         ? { graph: specGraphs.get(task, pooled, () => buildSpecGraph(lg, planGraph(task, context.resources, path), pooled.saver)), observed: pooled }
         : withCheckpointer(lookupGraph(task.graph!, context.resources, `${path}.graph`), pooled, `${path}.graph`, (saver) => checkpointers.observe(saver));
-      // LangGraph adds an abort listener per running node; a wide graph would trip Node's leak warning on the stage's signal.
-      const signal = AbortSignal.any(task.timeoutMs === undefined ? [context.signal] : [context.signal, AbortSignal.timeout(task.timeoutMs)]);
+      // A signal of the graph run's own: LangGraph adds an abort listener per running node, and a wide graph would trip
+      // Node's leak warning on the stage's signal (which may be one shared by every run).
+      const signal = AbortSignal.any([withTimeout(context.signal, task.timeoutMs)!]);
       setMaxListeners(0, signal);
       const unwatch = observed.watch(threadId, (write) => context.emit({ kind: 'checkpoint.saved', data: { ...write } }));
       try {
@@ -125,11 +126,4 @@ function validateTask(task: LanggraphTask, ctx: ValidationContext): void {
   const names = plan.nodes.map((node) => node.name);
   for (const route of plan.routes) if (route.route !== undefined) compileRoute(route.route, names, route.path);
   for (const node of plan.nodes) if (node.approval?.show !== undefined) compileStateExpression(node.approval.show, `${node.path}.approve.show`);
-}
-
-function throwIfAborted(signal: AbortSignal): void {
-  if (!signal.aborted) return;
-  const reason = signal.reason as { name?: string } | undefined;
-  const timedOut = reason?.name === 'TimeoutError';
-  throw new SwitchyardError(timedOut ? 'TIMEOUT' : 'CANCELLED', timedOut ? 'langgraph stage timed out before it started' : 'langgraph stage cancelled before it started', { cause: signal.reason });
 }

@@ -6,6 +6,11 @@ export interface ApprovalRequest extends PendingApprovalInfo {
   readonly kind: 'switchyard.approval';
 }
 
+/** What the approver is asked when the spec gives no message: `Approval needed at "approve" (stage release)`. */
+export function defaultApprovalMessage(node: string, stageId: string): string {
+  return `Approval needed at ${JSON.stringify(node)} (stage ${stageId})`;
+}
+
 export function approvalRequest(point: string, message: string, payload: unknown): ApprovalRequest {
   return { kind: 'switchyard.approval', point, message, payload };
 }

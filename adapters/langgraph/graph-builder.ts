@@ -2,7 +2,7 @@ import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import type { RetryPolicy } from '@langchain/langgraph';
 import type { StageContext } from '../../src/adapter.js';
 import { resolveHandler } from '../../src/handler.js';
-import { approvalRequest, decisionUpdate } from './approval.js';
+import { approvalRequest, decisionUpdate, defaultApprovalMessage } from './approval.js';
 import { END_NODE, START_NODE } from './graph-plan.js';
 import type { GraphPlan, PlannedNode, PlannedRoute } from './graph-plan.js';
 import { compileRoute, compileStateExpression } from './routes.js';
@@ -74,7 +74,7 @@ function nodeFunction(lg: LangGraph, node: PlannedNode) {
       if (node.approval) {
         const payload = show ? await show(state) : state;
         // On resume LangGraph re-runs this node and interrupt() returns the human's decision.
-        const decision = lg.interrupt(approvalRequest(node.name, node.approval.message, payload));
+        const decision = lg.interrupt(approvalRequest(node.name, node.approval.message ?? defaultApprovalMessage(node.name, stage.stageId), payload));
         update = decisionUpdate(node.name, decision);
       }
       if (node.binding !== undefined) {

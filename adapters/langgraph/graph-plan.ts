@@ -14,7 +14,7 @@ export interface PlannedNode {
   readonly path: string;
   readonly binding: Binding | undefined;
   /** Set when the node is an approval point. */
-  readonly approval: { readonly message: string; readonly show?: ShowSpec } | undefined;
+  readonly approval: { readonly message?: string; readonly show?: ShowSpec } | undefined;
   readonly retry: RetrySpec | undefined;
   readonly timeoutMs: number | undefined;
 }
@@ -60,7 +60,8 @@ export function planGraph(task: LanggraphTask, resources: ResourceRegistry, path
     seen.add(node.name);
     const approveSpec = 'approve' in node ? node.approve : undefined;
     const isApproval = approveSpec !== undefined ? approveSpec !== false : approveList.has(node.name) || node.name === 'approve';
-    const message = (typeof approveSpec === 'object' ? approveSpec.message : undefined) ?? task.approvalMessage ?? `Approve ${node.name}?`;
+    // without one, the message names the node and the stage when the node runs (see approvalMessage)
+    const message = (typeof approveSpec === 'object' ? approveSpec.message : undefined) ?? task.approvalMessage;
     const show = typeof approveSpec === 'object' ? approveSpec.show : undefined;
     const binding = ('handler' in node ? node.handler : undefined) ?? task.handlers?.[node.name] ?? registeredBinding(node.name, resources);
     if (binding === undefined && !isApproval) {
@@ -75,7 +76,7 @@ export function planGraph(task: LanggraphTask, resources: ResourceRegistry, path
       name: node.name,
       path: nodePath,
       binding,
-      approval: isApproval ? { message, ...(show === undefined ? {} : { show }) } : undefined,
+      approval: isApproval ? { ...(message === undefined ? {} : { message }), ...(show === undefined ? {} : { show }) } : undefined,
       retry: ('retry' in node ? node.retry : undefined) ?? task.retry,
       timeoutMs: ('timeoutMs' in node ? node.timeoutMs : undefined) ?? task.nodeTimeoutMs,
     });

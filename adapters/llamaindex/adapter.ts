@@ -1,5 +1,5 @@
 import { defineAdapter, type OrchestratorAdapter, type StageContext } from '../../src/adapter.js';
-import { SwitchyardError } from '../../src/errors.js';
+import { unknownWorkflowError } from './user-workflow.js';
 import { llamaindexTaskSchema, type LlamaindexTask } from './task-schema.js';
 import type { LlamaindexAdapterOptions } from './settings.js';
 
@@ -18,13 +18,7 @@ export function createAdapter(options: LlamaindexAdapterOptions = {}): Orchestra
     },
     validate(task, ctx) {
       if (task.type === 'workflow' && typeof task.workflow === 'string' && !ctx.resources.has('workflow', task.workflow)) {
-        const known = ctx.resources.names('workflow');
-        const path = `${ctx.path}.workflow`;
-        throw new SwitchyardError('INVALID_PIPELINE', `${path}: expected a registered workflow; got ${JSON.stringify(task.workflow)} (known: ${known.length ? known.join(', ') : 'none'})`, {
-          path,
-          expected: 'a registered workflow',
-          got: task.workflow,
-        });
+        throw unknownWorkflowError(`${ctx.path}.workflow`, task.workflow, ctx.resources);
       }
     },
     async health() {

@@ -1,5 +1,6 @@
 import type { Workflow, WorkflowContext, WorkflowEvent } from '@llamaindex/workflow';
 import type { StageContext } from '../../src/adapter.js';
+import { withTimeout } from '../../src/abort.js';
 import { SwitchyardError, invalidInput, toSwitchyardError } from '../../src/errors.js';
 
 /**
@@ -57,19 +58,22 @@ export function isLazyWorkflow(value: unknown): value is LazyWorkflow {
 
 const isWorkflowBinding = (value: unknown) => isLazyWorkflow(value) || isWorkflowDescriptor(value);
 
+/** `task.workflow: expected a registered workflow; got "x" (known: a, b)`. */
+export function unknownWorkflowError(path: string, name: string, resources: Pick<StageContext['resources'], 'names'>): SwitchyardError {
+  const known = resources.names('workflow');
+  return new SwitchyardError('INVALID_PIPELINE', `${path}: expected a registered workflow; got ${JSON.stringify(name)} (known: ${known.length ? known.join(', ') : 'none'})`, {
+    path,
+    expected: 'a registered workflow',
+    got: name,
+  });
+}
+
 /** Resolves `task.workflow` (a registered name or the object itself) to a runnable descriptor. */
 export async function resolveWorkflow(binding: unknown, resources: StageContext['resources'], path = 'task.workflow'): Promise<WorkflowDescriptor> {
   let found: unknown = binding;
   if (typeof binding === 'string') {
     found = resources.get<unknown>('workflow', binding);
-    if (!isWorkflowBinding(found)) {
-      const known = resources.names('workflow');
-      throw new SwitchyardError('INVALID_PIPELINE', `${path}: expected a registered workflow; got ${JSON.stringify(binding)} (known: ${known.length ? known.join(', ') : 'none'})`, {
-        path,
-        expected: 'a registered workflow',
-        got: binding,
-      });
-    }
+    if (!isWorkflowBinding(found)) throw unknownWorkflowError(path, binding, resources);
   }
   if (isLazyWorkflow(found)) {
     const built = found.build(await import('@llamaindex/workflow'));
@@ -86,7 +90,7 @@ export async function resolveWorkflow(binding: unknown, resources: StageContext[
  */
 export async function runUserWorkflow(descriptor: WorkflowDescriptor, input: unknown, stage: StageContext, timeoutMs?: number): Promise<unknown> {
   const { extendContext, eventSource } = await import('@llamaindex/workflow');
-  const signal = timeoutMs ? AbortSignal.any([stage.signal, AbortSignal.timeout(timeoutMs)]) : stage.signal;
+  const signal = withTimeout(stage.signal, timeoutMs) ?? stage.signal;
   signal.throwIfAborted();
   const context = descriptor.workflow.createContext();
   const extras: SwitchyardWorkflowExtras = { runId: stage.runId, stageId: stage.stageId, emit: (event) => stage.emit(event) };

@@ -5,10 +5,18 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 /** A run event before the bus stamps it with run id, time and sequence number. */
 export type RunEventInput = DistributiveOmit<RunEvent, 'runId' | 'at' | 'seq'>;
 
+/** Event types after which buffered events are written to the store at once: a stage or the run ended (or waits). */
+const WRITE_AFTER = new Set<RunEvent['type']>(['stage.completed', 'stage.failed', 'stage.waiting', 'stage.skipped', 'run.finished']);
+/** Most events held before a write, and longest time (ms) an event waits for one during a long stage. */
+const MAX_BUFFERED = 128;
+const MAX_DELAY_MS = 100;
+
 /**
  * One per run: stamps events, hands them to the sinks and the store, in order.
  * Events are frozen (shallowly) before delivery. Sinks are called synchronously; an async sink's promise and the store's writes are
  * collected and awaited by `flush()`, so a slow sink never blocks a stage. A failing sink is reported once, never fatal.
+ * The store gets events in batches (`appendEvents`, one transaction for SQLite): when a stage ends, waits or is skipped,
+ * when the run ends, every 128 events, and at most 100 ms after an event during a long stage; `flush()` writes the rest.
  */
 export class RunEventBus {
   readonly runId: string;
@@ -16,6 +24,8 @@ export class RunEventBus {
   readonly #sinks: readonly EventSink[];
   readonly #store: RunStore | undefined;
   #pending: Promise<unknown>[] = [];
+  #buffer: RunEvent[] = [];
+  #timer: NodeJS.Timeout | undefined;
   readonly #onSinkError: (error: unknown) => void;
 
   constructor(runId: string, sinks: readonly EventSink[], store: RunStore | undefined, options: { startSeq?: number; onSinkError?: (error: unknown) => void } = {}) {
@@ -34,7 +44,11 @@ export class RunEventBus {
     event.seq = ++this.#seq;
     // Frozen: every sink and the store see the same event, and none can change it for the others.
     Object.freeze(event);
-    if (this.#store) this.#track(this.#store.appendEvent(event as RunEvent));
+    if (this.#store) {
+      this.#buffer.push(event as RunEvent);
+      if (WRITE_AFTER.has(event.type) || this.#buffer.length >= MAX_BUFFERED) this.#write();
+      else this.#timer ??= setTimeout(() => ((this.#timer = undefined), this.#write()), MAX_DELAY_MS).unref();
+    }
     for (const sink of this.#sinks) {
       try {
         const result = sink.handle(event as RunEvent);
@@ -50,6 +64,18 @@ export class RunEventBus {
     return this.#seq;
   }
 
+  /** Hands the buffered events to the store in one call. */
+  #write(): void {
+    if (this.#buffer.length === 0) return;
+    const batch = this.#buffer;
+    this.#buffer = [];
+    try {
+      this.#track(this.#store!.appendEvents(batch));
+    } catch (error) {
+      this.#onSinkError(error);
+    }
+  }
+
   #track(promise: Promise<unknown>): void {
     this.#pending.push(promise.catch(this.#onSinkError));
     if (this.#pending.length > 256) {
@@ -60,6 +86,9 @@ export class RunEventBus {
 
   /** Waits for the store and async sinks to take every event emitted so far. */
   async flush(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#write();
     while (this.#pending.length > 0) {
       const batch = this.#pending;
       this.#pending = [];

@@ -1,49 +1,43 @@
-import type { ApprovalDecision, HistoryEntry, StageContext } from '../adapter.js';
+import type { ApprovalDecision, StageContext } from '../adapter.js';
 import type { EngineEvent } from '../events/types.js';
-import type { PreparedPipeline } from './validate.js';
+import type { RunState } from './run.js';
 
-/** What a stage context reads from its run; the run owns the state, the context is a view of it. */
-export interface RunView {
-  readonly runId: string;
-  readonly pipeline: PreparedPipeline;
-  readonly runInput: unknown;
-  readonly data: Record<string, unknown>;
-  readonly history: HistoryEntry[];
-  readonly home: string;
-  lastOutput(typeOrStageId?: string): unknown;
-  emitEngine(stageId: string, engine: string, event: EngineEvent): void;
-}
-
-export interface StageContextInit {
-  readonly stageId: string;
-  readonly engine: string;
-  readonly attempt: number;
-  readonly input: unknown;
-  readonly signal: AbortSignal;
-  readonly approval?: ApprovalDecision | undefined;
-}
-
-/** The real StageContext: seed 003's WorkflowContext (run id, goal, data bus, history, last outputs) plus signal and events. */
-export function buildStageContext(run: RunView, init: StageContextInit): StageContext {
-  const { stageId, engine } = init;
+/**
+ * The real StageContext: seed 003's WorkflowContext (run id, goal, data bus, history, last outputs) plus signal
+ * and events. The run owns the state; the context is a view of it, built for each attempt of a stage.
+ */
+export function buildStageContext(
+  run: RunState,
+  stageId: string,
+  engine: string,
+  attempt: number,
+  input: unknown,
+  signal: AbortSignal,
+  approval: ApprovalDecision | undefined,
+): StageContext {
   const context: StageContext = {
     runId: run.runId,
     stageId,
     engine,
     pipelineName: run.pipeline.name,
     goal: run.pipeline.goal,
-    attempt: init.attempt,
+    attempt,
     runInput: run.runInput,
-    input: init.input,
+    input,
     data: run.data,
     history: run.history,
-    getLastOutput: (typeOrStageId) => run.lastOutput(typeOrStageId),
-    signal: init.signal,
-    emit: (event) => run.emitEngine(stageId, engine, event),
+    getLastOutput: run.getLastOutput,
+    signal,
+    emit: emitter(run, stageId, engine),
     home: run.home,
     baseDir: run.pipeline.baseDir,
     resources: run.pipeline.resources,
   };
-  if (init.approval) (context as { approval?: ApprovalDecision }).approval = init.approval;
+  if (approval) (context as { approval?: ApprovalDecision }).approval = approval;
   return context;
+}
+
+// A factory rather than an inline arrow: a stage's emit is created on every attempt, and this stays the cheapest form.
+function emitter(run: RunState, stageId: string, engine: string): (event: EngineEvent) => void {
+  return (event) => run.emitEngine(stageId, engine, event);
 }

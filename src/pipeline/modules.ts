@@ -34,6 +34,12 @@ export async function loadModules(modules: readonly string[], baseDir: string, r
     if (typeof registrar !== 'function') {
       throw new SwitchyardError('INVALID_PIPELINE', `${path}: expected a default export (registry) => void in ${spec}; got ${typeof registrar}`, { path });
     }
-    await (registrar as ModuleRegistrar)(resources);
+    try {
+      await (registrar as ModuleRegistrar)(resources);
+    } catch (error) {
+      // A module that throws while registering is a mistake in the pipeline's own code: a user error (exit 2).
+      const why = error instanceof Error ? error.message : String(error);
+      throw new SwitchyardError('INVALID_PIPELINE', `${path}: ${spec} threw while registering its resources: ${why} (in ${file})`, { path, got: spec, cause: error, details: { module: file } });
+    }
   }
 }

@@ -9,9 +9,10 @@ import { resolveHome } from '../store/home.js';
 import type { RunRecord, RunStore } from '../store/types.js';
 import type { Recommendation } from '../selector/recommender.js';
 import { readPipelineFile } from './load.js';
-import { NEVER_ABORTED } from './policies.js';
+import { NEVER_ABORTED } from '../abort.js';
 import type { PipelineResult, RunOptions } from './result.js';
 import { RunState, serializeError } from './run.js';
+import { isProcessAlive } from './run-status.js';
 import type { Pipeline, StageSpec } from './schema.js';
 import { isPreparedPipeline, preparePipeline, type PreparedPipeline } from './validate.js';
 
@@ -110,7 +111,7 @@ export class HybridOrchestrator {
     const record: RunRecord = {
       runId,
       pipelineName: prepared.name,
-      pipeline: storableDocument(prepared.document),
+      pipeline: storableDocument(prepared),
       ...(prepared.file ? { pipelineFile: prepared.file } : {}),
       input: options.input,
       status: 'running',
@@ -167,8 +168,19 @@ export class HybridOrchestrator {
     this.#opening = undefined;
   }
 
+  /** The store for a run that must exist already: a lookup in a fresh home finds nothing and creates no file. */
+  async #storeFor(runId: string): Promise<RunStore> {
+    if (this.#store) return this.#store;
+    const { openExistingRunStore } = await import('../store/index.js');
+    const existing = await openExistingRunStore(this.home);
+    if (!existing) throw new SwitchyardError('NOT_FOUND', `no run ${JSON.stringify(runId)} in ${this.home}`, { details: { runId } });
+    if (this.#store) await existing.close();
+    else this.#store = existing;
+    return this.#store;
+  }
+
   async #decide(runId: string, stageId: string | undefined, decision: ApprovalDecision, options: ResumeOptions): Promise<PipelineResult> {
-    const store = await this.store();
+    const store = await this.#storeFor(runId);
     const run = await this.#getRun(store, runId);
     if (run.status !== 'waiting') throw new SwitchyardError('CONFLICT', `run ${runId} is ${run.status}, not waiting for approval`, { details: { runId, status: run.status } });
     const pending = (await store.listApprovals(runId)).filter((a) => a.decision === undefined);
@@ -186,10 +198,10 @@ export class HybridOrchestrator {
   }
 
   async #resume(runId: string, options: ResumeOptions, approvals: Map<string, ApprovalDecision>): Promise<PipelineResult> {
-    const store = await this.store();
+    const store = await this.#storeFor(runId);
     const run = await this.#getRun(store, runId);
     if (!RESUMABLE.has(run.status)) throw new SwitchyardError('CONFLICT', `run ${runId} is ${run.status}; only unfinished runs can be resumed`, { details: { runId, status: run.status } });
-    if (run.status === 'running' && run.pid !== undefined && run.pid !== process.pid && isAlive(run.pid)) {
+    if (run.status === 'running' && run.pid !== undefined && run.pid !== process.pid && isProcessAlive(run.pid)) {
       throw new SwitchyardError('CONFLICT', `run ${runId} is still running in process ${run.pid}`, { details: { runId, pid: run.pid } });
     }
     if (run.status === 'waiting' && approvals.size === 0) {
@@ -307,18 +319,16 @@ function runSignal(signal: AbortSignal | undefined, deadlineMs: number | undefin
   };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+const storable = new WeakMap<PreparedPipeline, unknown>();
 
-/** The pipeline as JSON: functions (code-only `input`/`when`) are dropped; resume such runs with `{ pipeline }`. */
-function storableDocument(doc: Record<string, unknown>): unknown {
-  return JSON.parse(JSON.stringify(doc, (_key, value: unknown) => (typeof value === 'function' ? undefined : value)));
+/**
+ * The pipeline as JSON: functions (code-only `input`/`when`) are dropped; resume such runs with `{ pipeline }`.
+ * Computed once per prepared pipeline (one run many times stores the same document; stores copy what they keep).
+ */
+function storableDocument(prepared: PreparedPipeline): unknown {
+  let json = storable.get(prepared);
+  if (json === undefined) storable.set(prepared, (json = JSON.parse(JSON.stringify(prepared.document, (_key, value: unknown) => (typeof value === 'function' ? undefined : value)))));
+  return json;
 }
 
 function streamOf(start: (sink: EventSink) => Promise<unknown>): AsyncIterable<RunEvent> {

@@ -1,9 +1,8 @@
 import pRetry from 'p-retry';
-import { SwitchyardError, toSwitchyardError } from '../errors.js';
+import { NEVER_ABORTED, raceAbort } from '../abort.js';
+import { SwitchyardError } from '../errors.js';
 import type { RetryPolicy } from './schema.js';
 
-/** A signal that never aborts, shared by runs that have no signal and no deadline. */
-export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 
 /**
  * Runs `work` with a signal that aborts on the parent signal or after `timeoutMs`, and rejects as soon as
@@ -29,36 +28,6 @@ async function withTimer<T>(work: (signal: AbortSignal) => Promise<T>, parent: A
     clearTimeout(timer);
     parent.removeEventListener('abort', onAbort);
   }
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(abortError(signal));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      promise.catch(() => {});
-      reject(abortError(signal));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-export function abortError(signal: AbortSignal): SwitchyardError {
-  const reason: unknown = signal.reason;
-  if (reason instanceof SwitchyardError) return reason;
-  return toSwitchyardError(reason instanceof Error ? reason : new DOMException(String(reason ?? 'cancelled'), 'AbortError'));
 }
 
 export interface RetryHooks {

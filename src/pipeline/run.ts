@@ -4,8 +4,9 @@ import { SwitchyardError, toSwitchyardError } from '../errors.js';
 import type { RunEventBus } from '../events/bus.js';
 import type { EngineEvent, PendingApprovalInfo, StageStatus } from '../events/types.js';
 import type { RunStore, StageRecord } from '../store/types.js';
-import { buildStageContext, type RunView } from './context.js';
-import { NEVER_ABORTED, abortError, withRetry, withTimeout } from './policies.js';
+import { buildStageContext } from './context.js';
+import { NEVER_ABORTED, abortError } from '../abort.js';
+import { withRetry, withTimeout } from './policies.js';
 import type { PendingApproval, PipelineResult, PipelineStatus, StageResult } from './result.js';
 import type { ExpressionScope } from './schema.js';
 import type { PreparedGroup, PreparedPipeline, PreparedStage, PreparedStep } from './validate.js';
@@ -34,6 +35,13 @@ export interface RunStateInit {
 
 const EPOCH = new Date(0);
 
+/** When the current attempt of a stage started, for its history entry. */
+interface AttemptTiming {
+  attempts: number;
+  startedAt: Date;
+  t0: number;
+}
+
 export function serializeError(error: SwitchyardError): SerializedError {
   return {
     code: error.code,
@@ -47,7 +55,7 @@ export function serializeError(error: SwitchyardError): SerializedError {
  * One run of a prepared pipeline: walks the steps, applies each stage's policies, keeps the
  * run state (outputs, history, data bus) and persists it through the store as it goes.
  */
-export class RunState implements RunView {
+export class RunState {
   readonly runId: string;
   readonly pipeline: PreparedPipeline;
   readonly runInput: unknown;
@@ -96,6 +104,9 @@ export class RunState implements RunView {
     }
     this.#savedData = JSON.stringify(this.data);
   }
+
+  /** `context.getLastOutput`, one function per run shared by every stage context. */
+  readonly getLastOutput = (typeOrStageId?: string): unknown => this.lastOutput(typeOrStageId);
 
   lastOutput(typeOrStageId?: string): unknown {
     if (typeOrStageId === undefined) return this.#last?.value;
@@ -223,38 +234,20 @@ export class RunState implements RunView {
     const input = previous;
     if (stage.decision) await this.#decision(id, engine, stage.decision.reasons);
     const approval = this.#approvals.get(id);
-    let attempts = 0;
-    let startedAt = EPOCH;
-    let t0 = 0;
-    const attempt = async (n: number): Promise<unknown> => {
-      attempts = n;
-      startedAt = new Date();
-      t0 = performance.now();
-      this.#bus.emit({ type: 'stage.started', stageId: id, engine, attempt: n });
-      try {
-        return await withTimeout(
-          (signal) => adapter.execute(stage.task, buildStageContext(this, { stageId: id, engine, attempt: n, input, signal, approval })),
-          this.#signal,
-          stage.timeoutMs,
-          `${id}`,
-        );
-      } catch (thrown) {
-        throw toSwitchyardError(thrown);
-      }
-    };
+    const timing: AttemptTiming = { attempts: 0, startedAt: EPOCH, t0: 0 };
     let result: unknown;
     try {
       result = stage.retry
-        ? await withRetry(attempt, stage.retry, this.#signal, {
+        ? await withRetry((n) => this.#attempt(stage, input, approval, n, timing), stage.retry, this.#signal, {
             onRetry: async (error, n, delayMs) => {
               const endedAt = new Date();
               const entry: HistoryEntry = {
                 stageId: id,
                 engine,
                 attempt: n,
-                startedAt: startedAt.toISOString(),
+                startedAt: timing.startedAt.toISOString(),
                 endedAt: endedAt.toISOString(),
-                durationMs: performance.now() - t0,
+                durationMs: performance.now() - timing.t0,
                 outcome: 'retry',
                 error: serializeError(error),
               };
@@ -263,12 +256,13 @@ export class RunState implements RunView {
               await this.#store.appendHistory(this.runId, entry);
             },
           })
-        : await attempt(1);
+        : await this.#attempt(stage, input, approval, 1, timing);
     } catch (thrown) {
       const error = this.#signal.aborted ? abortError(this.#signal) : toSwitchyardError(thrown);
-      if (attempts === 0) return this.#fail(stage, error, 0, new Date(), performance.now());
-      return this.#fail(stage, error, attempts, startedAt, t0);
+      if (timing.attempts === 0) return this.#fail(stage, error, 0, new Date(), performance.now());
+      return this.#fail(stage, error, timing.attempts, timing.startedAt, timing.t0);
     }
+    const { attempts, startedAt, t0 } = timing;
     const durationMs = performance.now() - t0;
     const endedAt = new Date();
     if (isWaitingForApproval(result)) return this.#wait(stage, result.approval, result.partial, attempts, startedAt, endedAt, durationMs);
@@ -300,6 +294,22 @@ export class RunState implements RunView {
     this.#bus.emit({ type: 'stage.completed', stageId: id, engine, attempt: attempts, durationMs });
     await Promise.all([this.#store.saveStage(record), this.#store.appendHistory(this.runId, entry), this.#saveRunState()]);
     return { status: 'completed', output: result };
+  }
+
+  /** One attempt of a stage: its own context, the stage timeout and the run's signal around the adapter call. */
+  async #attempt(stage: PreparedStage, input: unknown, approval: ApprovalDecision | undefined, n: number, timing: AttemptTiming): Promise<unknown> {
+    const { id, type: engine, adapter } = stage;
+    timing.attempts = n;
+    timing.startedAt = new Date();
+    timing.t0 = performance.now();
+    this.#bus.emit({ type: 'stage.started', stageId: id, engine, attempt: n });
+    try {
+      // no timeout and no signal (the common case): nothing to race, call the adapter straight away
+      if (stage.timeoutMs === undefined && this.#signal === NEVER_ABORTED) return await adapter.execute(stage.task, buildStageContext(this, id, engine, n, input, NEVER_ABORTED, approval));
+      return await withTimeout((signal) => adapter.execute(stage.task, buildStageContext(this, id, engine, n, input, signal, approval)), this.#signal, stage.timeoutMs, id);
+    } catch (thrown) {
+      throw toSwitchyardError(thrown);
+    }
   }
 
   async #fail(stage: PreparedStage, error: SwitchyardError, attempts: number, startedAt: Date, t0: number): Promise<Outcome> {
@@ -491,4 +501,3 @@ export class RunState implements RunView {
   }
 }
 
-export { NEVER_ABORTED };

@@ -5,7 +5,7 @@ import { Resources } from '../resources.js';
 import type { AdapterRegistry } from '../registry.js';
 import { decideEngine, type AutoDecision } from './auto.js';
 import { toEvaluator, type Evaluator } from './expressions.js';
-import { didYouMean, issueToError, joinPath, pipelineError } from './issues.js';
+import { didYouMean, firstIssue, issueToError, joinPath, pipelineError, unknownKeyError } from './issues.js';
 import { loadModules } from './modules.js';
 import { parallelGroupSchema, pipelineSchema, stageSchema, type OnFailure, type RetryPolicy } from './schema.js';
 
@@ -72,8 +72,6 @@ export interface ValidateOptions {
 const PIPELINE_KEYS = Object.keys(pipelineSchema.shape);
 /** The top level alone: stages are checked one by one so each error names its own stage. */
 const topLevelSchema = pipelineSchema.extend({ stages: z.array(z.unknown()).min(1) });
-const STAGE_KEYS = Object.keys(stageSchema.shape);
-const GROUP_KEYS = Object.keys(parallelGroupSchema.shape);
 
 /**
  * Validates a whole pipeline before anything runs. Throws one SwitchyardError (INVALID_PIPELINE)
@@ -99,7 +97,14 @@ async function prepare(doc: unknown, options: ValidateOptions): Promise<Prepared
   const baseDir = options.baseDir ?? process.cwd();
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw pipelineError('pipeline', 'an object with name and stages', doc);
   const top = topLevelSchema.safeParse(doc, { reportInput: true });
-  if (!top.success) throw issueToError(firstIssue(top.error.issues, doc), doc, '');
+  if (!top.success) {
+    const issue = firstIssue(top.error.issues);
+    // `stagse:` shows up as `stages` missing: report the misspelt key that meant it.
+    const missing = issue.path.length === 1 && (doc as Record<PropertyKey, unknown>)[issue.path[0]!] === undefined ? String(issue.path[0]) : undefined;
+    const typo = missing && Object.keys(doc).find((key) => !PIPELINE_KEYS.includes(key) && didYouMean(key, [missing]) !== '');
+    if (typo) throw unknownKeyError(typo, typo, [...PIPELINE_KEYS.filter((k) => k !== '$schema'), ...(await declaredKeys(registry)).keys()]);
+    throw issueToError(issue, doc, '', topLevelSchema);
+  }
   const pipeline = top.data;
 
   // Modules first: they register resources, and may register users' own adapters (kind `adapter`).
@@ -112,18 +117,9 @@ async function prepare(doc: unknown, options: ValidateOptions): Promise<Prepared
 
   // Top-level keys beyond the core ones must be declared by an adapter (e.g. `agents` for agno).
   const extraKeys = Object.keys(doc).filter((key) => !PIPELINE_KEYS.includes(key));
-  const declaredBy = new Map<string, OrchestratorAdapter>();
-  if (extraKeys.length > 0) {
-    for (const type of registry.types()) {
-      const adapter = await registry.get(type).catch(() => undefined);
-      for (const key of adapter?.declares ?? []) declaredBy.set(key, adapter!);
-    }
-    for (const key of extraKeys) {
-      if (!declaredBy.has(key)) {
-        const known = [...PIPELINE_KEYS.filter((k) => k !== '$schema'), ...declaredBy.keys()];
-        throw new SwitchyardError('INVALID_PIPELINE', `${key}: unknown key; expected one of ${known.join(', ')}${didYouMean(key, known)}`, { path: key, got: key });
-      }
-    }
+  const declaredBy = extraKeys.length > 0 ? await declaredKeys(registry) : new Map<string, OrchestratorAdapter>();
+  for (const key of extraKeys) {
+    if (!declaredBy.has(key)) throw unknownKeyError(key, key, [...PIPELINE_KEYS.filter((k) => k !== '$schema'), ...declaredBy.keys()]);
   }
 
   // Shape of every stage, before any code runs.
@@ -165,7 +161,7 @@ async function prepare(doc: unknown, options: ValidateOptions): Promise<Prepared
     const adapter = await registry.get(type);
     await prepareAdapter(adapter);
     const parsed = adapter.taskSchema.safeParse(stage.task, { reportInput: true });
-    if (!parsed.success) throw issueToError(firstIssue(parsed.error.issues, stage.task), stage.task, `${path}.task`);
+    if (!parsed.success) throw issueToError(firstIssue(parsed.error.issues), stage.task, `${path}.task`, adapter.taskSchema);
     adapter.validate?.(parsed.data, vctx(`${path}.task`));
     const input = toEvaluator(stage.input, `${path}.input`);
     const when = toEvaluator(stage.when, `${path}.when`);
@@ -246,9 +242,9 @@ function checkStepShape(step: unknown, path: string, types: readonly string[]): 
   if ('parallel' in record) {
     const result = parallelGroupSchema.safeParse(record, { reportInput: true });
     if (!result.success) {
-      const issue = firstIssue(result.error.issues, record);
+      const issue = firstIssue(result.error.issues);
       // errors inside a branch are reported by the branch check below, with the stage keys as candidates
-      if (!(issue.path[0] === 'parallel' && typeof issue.path[1] === 'number')) throw issueToError(issue, record, path, GROUP_KEYS);
+      if (!(issue.path[0] === 'parallel' && typeof issue.path[1] === 'number')) throw issueToError(issue, record, path, parallelGroupSchema);
     }
     const branches = Array.isArray(record.parallel) ? record.parallel : [];
     for (const [j, branch] of branches.entries()) {
@@ -257,17 +253,25 @@ function checkStepShape(step: unknown, path: string, types: readonly string[]): 
     }
     return;
   }
+  const result = stageSchema.safeParse(record, { reportInput: true });
+  // An unknown key first: `taks:` is the reason `task` is missing.
+  const unknown = result.error?.issues.find((i) => i.code === 'unrecognized_keys' && i.path.length === 0);
+  if (unknown) throw issueToError(unknown, record, path, stageSchema);
   if (!('type' in record)) throw pipelineError(`${path}.type`, `one of ${types.join(', ')}`, undefined);
   if (!('task' in record)) throw pipelineError(`${path}.task`, `the ${typeof record.type === 'string' ? record.type : 'engine'} task object`, undefined);
-  const result = stageSchema.safeParse(record, { reportInput: true });
-  if (!result.success) throw issueToError(firstIssue(result.error.issues, record), record, path, STAGE_KEYS);
+  if (!result.success) throw issueToError(firstIssue(result.error.issues), record, path, stageSchema);
   const type = result.data.type;
   if (!types.includes(type)) throw pipelineError(`${path}.type`, `one of ${types.join(', ')}`, type, didYouMean(type, types));
 }
 
-/** The issue a person should fix first: the shallowest one, in document order. */
-function firstIssue<T extends { path: PropertyKey[] }>(issues: readonly T[], _root: unknown): T {
-  return [...issues].sort((a, b) => a.path.length - b.path.length)[0]!;
+/** Top-level keys the registered adapters declare (e.g. `agents` for agno), with the adapter declaring each. */
+async function declaredKeys(registry: AdapterRegistry): Promise<Map<string, OrchestratorAdapter>> {
+  const declaredBy = new Map<string, OrchestratorAdapter>();
+  for (const type of registry.types()) {
+    const adapter = await registry.get(type).catch(() => undefined);
+    for (const key of adapter?.declares ?? []) declaredBy.set(key, adapter!);
+  }
+  return declaredBy;
 }
 
 export { joinPath };

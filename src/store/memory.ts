@@ -71,6 +71,12 @@ export class MemoryRunStore implements RunStore {
     this.#entry(event.runId).events.set(event.seq, Object.isFrozen(event) ? event : clone(event));
   }
 
+  async appendEvents(events: readonly RunEvent[]): Promise<void> {
+    // all or nothing, as in a transaction: every run must exist before any event is kept
+    for (const event of events) this.#entry(event.runId);
+    for (const event of events) this.#runs.get(event.runId)!.events.set(event.seq, Object.isFrozen(event) ? event : clone(event));
+  }
+
   async listEvents(runId: string): Promise<RunEvent[]> {
     return [...(this.#runs.get(runId)?.events.values() ?? [])].map(clone).sort((a, b) => a.seq - b.seq);
   }

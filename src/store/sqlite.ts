@@ -19,6 +19,7 @@ export class SqliteRunStore implements RunStore {
   readonly file: string;
   readonly #db: Database;
   readonly #stmt: Record<string, Statement>;
+  readonly #appendEvents: (events: readonly RunEvent[]) => void;
   #stageOrder = new Map<string, number>();
 
   constructor(db: Database, file: string) {
@@ -57,6 +58,10 @@ export class SqliteRunStore implements RunStore {
       listSchedules: db.prepare('SELECT body FROM schedules ORDER BY created_at, id'),
       removeSchedule: db.prepare('DELETE FROM schedules WHERE id = ?'),
     };
+    const appendEvent = this.#stmt.appendEvent!;
+    this.#appendEvents = db.transaction((events: readonly RunEvent[]) => {
+      for (const event of events) appendEvent.run(event.runId, event.seq, event.type, JSON.stringify(event));
+    });
   }
 
   async createRun(run: RunRecord): Promise<void> {
@@ -120,6 +125,11 @@ export class SqliteRunStore implements RunStore {
 
   async appendEvent(event: RunEvent): Promise<void> {
     this.#stmt.appendEvent!.run(event.runId, event.seq, event.type, JSON.stringify(event));
+  }
+
+  async appendEvents(events: readonly RunEvent[]): Promise<void> {
+    if (events.length === 1) this.#stmt.appendEvent!.run(events[0]!.runId, events[0]!.seq, events[0]!.type, JSON.stringify(events[0]));
+    else if (events.length > 1) this.#appendEvents(events);
   }
 
   async listEvents(runId: string): Promise<RunEvent[]> {

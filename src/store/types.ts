@@ -83,6 +83,8 @@ export interface RunStore {
   listHistory(runId: string): Promise<HistoryEntry[]>;
 
   appendEvent(event: RunEvent): Promise<void>;
+  /** Several events at once (one transaction where the store has them); the hub's event bus writes in batches. */
+  appendEvents(events: readonly RunEvent[]): Promise<void>;
   listEvents(runId: string): Promise<RunEvent[]>;
 
   saveApproval(approval: ApprovalRecord): Promise<void>;

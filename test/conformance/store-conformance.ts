@@ -123,6 +123,19 @@ export function describeStoreConformance(name: string, options: StoreConformance
       expect(await store.listEvents('r2')).toEqual([event('r2', 1)]);
     });
 
+    it('appends events in batches, across runs, in sequence order; an empty batch is a no-op', async () => {
+      const store = await fresh();
+      await store.createRun(runRecord('r1'));
+      await store.createRun(runRecord('r2'));
+      await store.appendEvents([]);
+      await store.appendEvents([event('r1', 3), event('r2', 1), event('r1', 1)]);
+      await store.appendEvents([event('r1', 2)]);
+      await store.appendEvent(event('r1', 4));
+      expect((await store.listEvents('r1')).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+      expect(await store.listEvents('r2')).toEqual([event('r2', 1)]);
+      expect(await store.listEvents('r1')).toEqual([1, 2, 3, 4].map((seq) => event('r1', seq)));
+    });
+
     it('keeps one approval per waiting stage and records the decision on it', async () => {
       const store = await fresh();
       await store.createRun(runRecord('r1'));
@@ -165,12 +178,13 @@ export function describeStoreConformance(name: string, options: StoreConformance
         await store.saveStage({ runId: 'r1', stageId: 'a', engine: 'agno', status: 'completed', attempts: 1, output: 1 });
         await store.appendHistory('r1', history('a'));
         await store.appendEvent(event('r1', 1));
+        await store.appendEvents([event('r1', 2), event('r1', 3)]);
         const again = await options.reopen!(store);
         open.push(again);
         expect(await again.getRun('r1')).toEqual(runRecord('r1'));
         expect((await again.listStages('r1')).map((s) => s.stageId)).toEqual(['a']);
         expect(await again.listHistory('r1')).toEqual([history('a')]);
-        expect(await again.listEvents('r1')).toEqual([event('r1', 1)]);
+        expect(await again.listEvents('r1')).toEqual([event('r1', 1), event('r1', 2), event('r1', 3)]);
       });
     }
   });

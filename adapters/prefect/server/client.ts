@@ -79,7 +79,7 @@ export class PrefectClient {
   // ---- flows ----
   /** Creates the flow, or returns the existing one with that name (Prefect upserts by name). */
   createFlow(name: string, options: CallOptions & { tags?: readonly string[] } = {}): Promise<Flow> {
-    return this.http.request<Flow>('POST', '/flows/', { body: { name, tags: options.tags ?? [] }, ...options });
+    return this.http.request<Flow>('POST', '/flows/', { body: { name, tags: options.tags ?? [] }, idempotent: true, ...options });
   }
 
   readFlow(id: string, options: CallOptions = {}): Promise<Flow> {
@@ -89,7 +89,7 @@ export class PrefectClient {
   // ---- deployments ----
   /** Creates the deployment, or updates the one with the same flow and name (Prefect upserts). */
   createDeployment(body: DeploymentCreate, options: CallOptions = {}): Promise<Deployment> {
-    return this.http.request<Deployment>('POST', '/deployments/', { body, ...options });
+    return this.http.request<Deployment>('POST', '/deployments/', { body, idempotent: true, ...options });
   }
 
   readDeployment(id: string, options: CallOptions = {}): Promise<Deployment> {
@@ -120,7 +120,7 @@ export class PrefectClient {
   /** `filter` is Prefect's filter JSON, e.g. `{ flow_runs: { deployment_id: { any_: [id] } } }`. */
   filterFlowRuns(filter: FilterBody = {}, options: CallOptions & { limit?: number; sort?: string } = {}): Promise<FlowRun[]> {
     const body = { ...filter, limit: options.limit ?? 200, ...(options.sort ? { sort: options.sort } : {}) };
-    return this.http.request<FlowRun[]>('POST', '/flow_runs/filter', { body, ...options });
+    return this.http.request<FlowRun[]>('POST', '/flow_runs/filter', { body, idempotent: true, ...options });
   }
 
   /** Raw orchestration call; use `setState` from ./set-state.ts, which handles WAIT, REJECT and ABORT. */
@@ -137,7 +137,8 @@ export class PrefectClient {
 
   // ---- task runs ----
   createTaskRun(body: TaskRunCreate, options: CallOptions = {}): Promise<TaskRun> {
-    return this.http.request<TaskRun>('POST', '/task_runs/', { body, ...options });
+    // Idempotent: Prefect returns the existing task run for the same flow run, task_key and dynamic_key.
+    return this.http.request<TaskRun>('POST', '/task_runs/', { body, idempotent: true, ...options });
   }
 
   readTaskRun(id: string, options: CallOptions = {}): Promise<TaskRun> {
@@ -145,7 +146,7 @@ export class PrefectClient {
   }
 
   filterTaskRuns(filter: FilterBody = {}, options: CallOptions & { limit?: number } = {}): Promise<TaskRun[]> {
-    return this.http.request<TaskRun[]>('POST', '/task_runs/filter', { body: { ...filter, limit: options.limit ?? 200 }, ...options });
+    return this.http.request<TaskRun[]>('POST', '/task_runs/filter', { body: { ...filter, limit: options.limit ?? 200 }, idempotent: true, ...options });
   }
 
   /** Raw orchestration call; use `setState` from ./set-state.ts. */
@@ -164,7 +165,7 @@ export class PrefectClient {
   }
 
   filterLogs(filter: FilterBody = {}, options: CallOptions & { limit?: number } = {}): Promise<Log[]> {
-    return this.http.request<Log[]>('POST', '/logs/filter', { body: { ...filter, limit: options.limit ?? 200 }, ...options });
+    return this.http.request<Log[]>('POST', '/logs/filter', { body: { ...filter, limit: options.limit ?? 200 }, idempotent: true, ...options });
   }
 
   // ---- work pools and workers ----
@@ -182,15 +183,15 @@ export class PrefectClient {
     body: { scheduled_before?: string; scheduled_after?: string; limit?: number; work_queue_names?: readonly string[] } = {},
     options: CallOptions = {},
   ): Promise<WorkerFlowRunResponse[]> {
-    return this.http.request<WorkerFlowRunResponse[]>('POST', `/work_pools/${seg(pool)}/get_scheduled_flow_runs`, { body, ...options });
+    return this.http.request<WorkerFlowRunResponse[]>('POST', `/work_pools/${seg(pool)}/get_scheduled_flow_runs`, { body, idempotent: true, ...options });
   }
 
   workerHeartbeat(pool: string, name: string, heartbeatIntervalSeconds?: number, options: CallOptions = {}): Promise<void> {
     const body = { name, ...(heartbeatIntervalSeconds === undefined ? {} : { heartbeat_interval_seconds: heartbeatIntervalSeconds }) };
-    return this.http.request<void>('POST', `/work_pools/${seg(pool)}/workers/heartbeat`, { body, ...options });
+    return this.http.request<void>('POST', `/work_pools/${seg(pool)}/workers/heartbeat`, { body, idempotent: true, ...options });
   }
 
   readWorkers(pool: string, options: CallOptions = {}): Promise<Worker[]> {
-    return this.http.request<Worker[]>('POST', `/work_pools/${seg(pool)}/workers/filter`, { body: {}, ...options });
+    return this.http.request<Worker[]>('POST', `/work_pools/${seg(pool)}/workers/filter`, { body: {}, idempotent: true, ...options });
   }
 }

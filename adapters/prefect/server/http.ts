@@ -6,7 +6,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** Statuses Prefect (and proxies in front of it) use for "try again later". */
 const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503]);
-const RETRY_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+/** The request never reached the server: always safe to send again. */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT']);
+/** The server may have acted on it: sent again only when the request is idempotent. */
+const MAYBE_SENT_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
 export interface HttpOptions extends ResolvedServerOptions {
   /** First backoff delay when the server gives no Retry-After; default 250 ms, doubled per retry. */
@@ -20,6 +23,11 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Statuses answered with `undefined` instead of an error (e.g. 404 for "exists?"). */
   readonly allow?: readonly number[];
+  /**
+   * Safe to send twice (GETs, filters, upserts). Only these are retried after a timeout or a dropped
+   * connection, where the server may already have acted; 408/429/502/503 are retried for every request.
+   */
+  readonly idempotent?: boolean;
 }
 
 /** Requests made, by `METHOD /route` with ids replaced by `{id}`; the reporter benchmark reads it. */
@@ -82,7 +90,9 @@ export class PrefectHttp {
         if (options.signal?.aborted) throw new SwitchyardError('CANCELLED', `${method} ${url}: cancelled`, { cause: error });
         const code = (error as { code?: string }).code ?? '';
         const timedOut = (error as Error).name === 'TimeoutError' || (error as { code?: string }).code === 'UND_ERR_ABORTED';
-        if ((RETRY_CODES.has(code) || timedOut) && attempt < this.options.retries) {
+        const idempotent = options.idempotent ?? method === 'GET';
+        const retryable = NOT_SENT_CODES.has(code) || ((MAYBE_SENT_CODES.has(code) || timedOut) && idempotent);
+        if (retryable && attempt < this.options.retries) {
           await this.pause(backoff(attempt, this.options.backoffMs), options.signal);
           continue;
         }

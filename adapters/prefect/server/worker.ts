@@ -168,9 +168,13 @@ export class PrefectWorker {
 
   /** Proposes PENDING: Prefect accepts it for one worker only (a second proposal is ABORTed). */
   private async claim(flowRun: FlowRun): Promise<boolean> {
-    const pending = await setState(this.options.client, 'flow_run', flowRun.id, { type: 'PENDING', message: `claimed by ${this.name}` });
-    if (pending.status !== 'ACCEPT') this.options.onEvent?.({ type: 'claim-lost', flowRunId: flowRun.id, reason: pending.reason });
-    return pending.status === 'ACCEPT';
+    const mark = `claimed by ${this.name}`;
+    const pending = await setState(this.options.client, 'flow_run', flowRun.id, { type: 'PENDING', message: mark });
+    if (pending.status === 'ACCEPT') return true;
+    // A proposal whose answer got lost and was sent again is refused as a second claim: ours if it carries our mark.
+    if (pending.state?.type === 'PENDING' && pending.state.message === mark) return true;
+    this.options.onEvent?.({ type: 'claim-lost', flowRunId: flowRun.id, reason: pending.reason });
+    return false;
   }
 
   private async execute(flowRun: FlowRun, controller: AbortController): Promise<void> {

@@ -1,8 +1,10 @@
-import { invalidInput } from '../../errors.js';
+import { SwitchyardError, invalidInput } from '../../errors.js';
 import type { EventSink } from '../../events/types.js';
-import type { HybridOrchestrator } from '../../pipeline/orchestrator.js';
+import type { HybridOrchestrator, ResumeOptions } from '../../pipeline/orchestrator.js';
 import type { PipelineResult } from '../../pipeline/result.js';
+import { parseJsonOption } from '../json-option.js';
 import { formatTable, printJson, printTable } from '../output.js';
+import { onStopSignals } from '../stop-signals.js';
 
 export interface HubCliOptions {
   json?: boolean;
@@ -10,15 +12,7 @@ export interface HubCliOptions {
   home?: string;
 }
 
-/** `--input '{"q":1}'` -> value; a bad value is a user error (exit 2). */
-export function parseJsonOption(value: string | undefined, flag: string): unknown {
-  if (value === undefined) return undefined;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    throw invalidInput(flag, 'JSON', value);
-  }
-}
+export { parseJsonOption };
 
 async function openHub(options: HubCliOptions): Promise<HybridOrchestrator> {
   const { HybridOrchestrator } = await import('../../pipeline/orchestrator.js');
@@ -45,16 +39,9 @@ async function sinksFor(options: HubCliOptions): Promise<EventSink[]> {
  */
 function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals) => controller.abort(new DOMException(`interrupted by ${name}`, 'AbortError'));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
+  // A second signal while the run winds down ends the process, as an unhandled one would have.
+  const dispose = onStopSignals((name, count) => (count === 1 ? controller.abort(new SwitchyardError('CANCELLED', `interrupted by ${name}`)) : process.exit(130)));
+  return { signal: controller.signal, dispose };
 }
 
 /** 0 completed or waiting (the process may exit; approve later), 1 otherwise. */
@@ -98,16 +85,7 @@ export async function runAction(file: string, options: HubCliOptions & { input?:
     deadlineMs = Number(options.deadline);
     if (!Number.isInteger(deadlineMs) || deadlineMs <= 0) throw invalidInput('--deadline', 'a positive number of milliseconds', options.deadline);
   }
-  const hub = await openHub(options);
-  const interrupt = interruptSignal();
-  try {
-    const result = await hub.run(file, { input, signal: interrupt.signal, sinks: await sinksFor(options), ...(deadlineMs ? { deadlineMs } : {}) });
-    printResult(result, options.json);
-    return exitCodeFor(result);
-  } finally {
-    interrupt.dispose();
-    await hub.close();
-  }
+  return runInHub(options, (hub, common) => hub.run(file, { ...common, input, ...(deadlineMs ? { deadlineMs } : {}) }));
 }
 
 export async function validateAction(file: string, options: HubCliOptions): Promise<number> {
@@ -126,37 +104,44 @@ export async function validateAction(file: string, options: HubCliOptions): Prom
 export async function runsListAction(options: HubCliOptions & { status?: string; limit?: string }): Promise<number> {
   const limit = options.limit === undefined ? 20 : Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1) throw invalidInput('--limit', 'a positive integer', options.limit);
-  const statuses = ['running', 'completed', 'failed', 'partial', 'cancelled', 'waiting', 'interrupted'];
-  if (options.status !== undefined && !statuses.includes(options.status)) throw invalidInput('--status', `one of ${statuses.join(', ')}`, options.status);
-  const hub = await openHub(options);
+  const { RUN_STATUSES, listRunsShown } = await import('../../pipeline/run-status.js');
+  const status = options.status as (typeof RUN_STATUSES)[number] | undefined;
+  if (status !== undefined && !RUN_STATUSES.includes(status)) throw invalidInput('--status', `one of ${RUN_STATUSES.join(', ')}`, status);
+  const store = await openExisting(options);
   try {
-    const store = await hub.store();
-    const runs = await store.listRuns({ limit, ...(options.status ? { status: options.status as 'running' } : {}) });
+    const runs = store ? await listRunsShown(store, { limit, ...(status ? { status } : {}) }) : [];
     if (options.json) printJson(runs.map(({ pipeline: _p, ...run }) => run));
     else if (runs.length === 0) process.stdout.write('no runs yet: start one with `switchyard run FILE`\n');
     else printTable(['run', 'pipeline', 'status', 'created', 'updated'], runs.map((r) => [r.runId, r.pipelineName, r.status, r.createdAt, r.updatedAt]));
     return 0;
   } finally {
-    await hub.close();
+    await store?.close();
   }
 }
 
+/** The run store when one exists: lookups never create it. */
+async function openExisting(options: HubCliOptions) {
+  const { openExistingRunStore } = await import('../../store/index.js');
+  return openExistingRunStore(options.home);
+}
+
 export async function runsShowAction(runId: string, options: HubCliOptions & { events?: boolean }): Promise<number> {
-  const hub = await openHub(options);
+  const store = await openExisting(options);
   try {
-    const store = await hub.store();
-    const run = await store.getRun(runId);
-    if (!run) {
-      const { SwitchyardError } = await import('../../errors.js');
-      throw new SwitchyardError('NOT_FOUND', `no run ${JSON.stringify(runId)} in ${hub.home}`);
+    const { shownRun } = await import('../../pipeline/run-status.js');
+    const stored = await store?.getRun(runId);
+    if (!store || !stored) {
+      const { resolveHome } = await import('../../store/index.js');
+      throw new SwitchyardError('NOT_FOUND', `no run ${JSON.stringify(runId)} in ${resolveHome(options.home)}`, { details: { runId } });
     }
+    const run = shownRun(stored);
     const [stages, history, approvals, events] = await Promise.all([store.listStages(runId), store.listHistory(runId), store.listApprovals(runId), options.events ? store.listEvents(runId) : []]);
     if (options.json) {
       printJson({ run, stages, history, approvals, ...(options.events ? { events } : {}) });
       return 0;
     }
     const lines = [
-      `run ${run.runId} (${run.pipelineName}): ${run.status}`,
+      `run ${run.runId} (${run.pipelineName}): ${run.status}${run.status === 'interrupted' ? ` (its process ${run.pid} is gone; \`switchyard resume ${run.runId}\` continues it)` : ''}`,
       `  created ${run.createdAt}, updated ${run.updatedAt}${run.pipelineFile ? `, file ${run.pipelineFile}` : ''}`,
       '',
       formatTable(
@@ -175,59 +160,48 @@ export async function runsShowAction(runId: string, options: HubCliOptions & { e
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   } finally {
-    await hub.close();
+    await store?.close();
   }
 }
 
-export async function resumeAction(runId: string, options: HubCliOptions): Promise<number> {
+/** run, resume, approve and reject: a run in this process, its result printed, Ctrl-C cancelling it cleanly. */
+async function runInHub(options: HubCliOptions, go: (hub: HybridOrchestrator, common: ResumeOptions) => Promise<PipelineResult>): Promise<number> {
   const hub = await openHub(options);
   const interrupt = interruptSignal();
   try {
-    const result = await hub.resume(runId, { signal: interrupt.signal, sinks: await sinksFor(options) });
+    const result = await go(hub, { signal: interrupt.signal, sinks: await sinksFor(options) });
     printResult(result, options.json);
     return exitCodeFor(result);
   } finally {
     interrupt.dispose();
     await hub.close();
   }
+}
+
+export function resumeAction(runId: string, options: HubCliOptions): Promise<number> {
+  return runInHub(options, (hub, common) => hub.resume(runId, common));
 }
 
 export async function approveAction(runId: string, options: HubCliOptions & { stage?: string; data?: string; by?: string }): Promise<number> {
   const data = parseJsonOption(options.data, '--data');
   if (data !== undefined && (typeof data !== 'object' || data === null || Array.isArray(data))) throw invalidInput('--data', 'a JSON object', data);
-  const hub = await openHub(options);
-  const interrupt = interruptSignal();
-  try {
-    const result = await hub.approve(runId, {
-      signal: interrupt.signal,
-      sinks: await sinksFor(options),
+  return runInHub(options, (hub, common) =>
+    hub.approve(runId, {
+      ...common,
       ...(options.stage ? { stageId: options.stage } : {}),
       ...(data ? { data: data as Record<string, unknown> } : {}),
       ...(options.by ? { by: options.by } : {}),
-    });
-    printResult(result, options.json);
-    return exitCodeFor(result);
-  } finally {
-    interrupt.dispose();
-    await hub.close();
-  }
+    }),
+  );
 }
 
-export async function rejectAction(runId: string, options: HubCliOptions & { stage?: string; reason?: string; by?: string }): Promise<number> {
-  const hub = await openHub(options);
-  const interrupt = interruptSignal();
-  try {
-    const result = await hub.reject(runId, {
-      signal: interrupt.signal,
-      sinks: await sinksFor(options),
+export function rejectAction(runId: string, options: HubCliOptions & { stage?: string; reason?: string; by?: string }): Promise<number> {
+  return runInHub(options, (hub, common) =>
+    hub.reject(runId, {
+      ...common,
       ...(options.stage ? { stageId: options.stage } : {}),
       ...(options.reason ? { reason: options.reason } : {}),
       ...(options.by ? { by: options.by } : {}),
-    });
-    printResult(result, options.json);
-    return exitCodeFor(result);
-  } finally {
-    interrupt.dispose();
-    await hub.close();
-  }
+    }),
+  );
 }

@@ -12,7 +12,7 @@ export const defineRuns: DefineCommand = (program, setExitCode) => {
   runs
     .command('list')
     .description('recent runs, newest first')
-    .option('--status <status>', 'only runs with this status (running, completed, failed, partial, cancelled, waiting)')
+    .option('--status <status>', 'only runs with this status (running, completed, failed, partial, cancelled, waiting, interrupted: running when its process died)')
     .option('--limit <n>', 'how many (default 20)')
     .option('--json', 'print JSON')
     .option('--home <dir>', 'switchyard home')

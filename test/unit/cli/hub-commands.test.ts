@@ -56,7 +56,7 @@ describe('switchyard run / validate / runs / resume / approve / reject', () => {
     expect(out).toContain('a failed on purpose');
     const before = existsSync(home);
     expect(await main(['run', failing, '--input', '{nope'])).toBe(2);
-    expect(err).toContain('error: --input: expected JSON; got "{nope"');
+    expect(err).toMatch(/error: --input: expected JSON \(.+\); got "\{nope"/);
     err = '';
     const invalid = OK('invalid', '  - { id: a, type: stpe, task: { op: value } }\n');
     const runsBefore = await countRuns();

@@ -40,7 +40,7 @@ describe('langgraph human approval', () => {
     const output = await result;
     expect(isWaitingForApproval(output)).toBe(true);
     const waiting = output as WaitingForApproval;
-    expect(waiting.approval).toEqual({ point: 'approve', message: 'Approve approve?', payload: { test_results: '42 passed', review: 'tests: 42 passed' } });
+    expect(waiting.approval).toEqual({ point: 'approve', message: 'Approval needed at "approve" (stage gate)', payload: { test_results: '42 passed', review: 'tests: 42 passed' } });
     expect(waiting.partial).toEqual({ test_results: '42 passed', review: 'tests: 42 passed' });
     expect(deployed).toEqual([]);
     expect(ctx.events.map((e) => e.kind)).toContain('approval.requested');

@@ -69,7 +69,7 @@ describe('graph plan', () => {
     const plan = planGraph(adapter.taskSchema.parse({ workflow: { nodes: ['a', 'ok', 'b'], edges: [['a', 'ok'], ['ok', 'b']], approve: ['ok'] }, handlers: { a: noop, b: noop } }), resources, 't');
     expect(plan.edges).toEqual([[START_NODE, 'a'], ['a', 'ok'], ['b', END_NODE]]);
     expect(plan.routes).toMatchObject([{ from: 'ok', route: undefined, next: 'b' }]);
-    expect(plan.nodes.find((n) => n.name === 'ok')?.approval).toEqual({ message: 'Approve ok?' });
+    expect(plan.nodes.find((n) => n.name === 'ok')?.approval).toEqual({});
   });
 
   it('applies the task retry and node timeout defaults; a node spec overrides them', () => {

@@ -105,6 +105,16 @@ describe('PrefectClient on the wire', () => {
     expect(client.stats.total).toBe(2);
   });
 
+  it('after a timeout, sends a GET again but never a POST the server may have acted on', async () => {
+    const slowFirst = (_req: unknown, i: number): Reply => (i === 0 ? { status: 200, body: true, delayMs: 400 } : { status: 200, body: { id: 'r', name: 'n' } });
+    const reads = await setup(slowFirst, { timeoutMs: 100 });
+    expect(await reads.client.readFlowRun('r')).toMatchObject({ id: 'r' });
+    expect(reads.recorder.requests).toHaveLength(2);
+    const creates = await setup(slowFirst, { timeoutMs: 100 });
+    await expect(creates.client.createFlowRunFromDeployment('d', {})).rejects.toMatchObject({ code: 'REMOTE_ERROR', message: expect.stringContaining('no answer within 100 ms') });
+    expect(creates.recorder.requests).toHaveLength(1);
+  });
+
   it('encodes names in paths and counts requests per route', async () => {
     const { recorder, client } = await setup((): Reply => ({ status: 200, body: { id: 'd', name: 'x', flow_id: 'f', parameters: {} } }));
     await client.readDeploymentByName('my flow', 'nightly/eu');

@@ -8,7 +8,7 @@ export interface Recorded {
   readonly at: number;
 }
 
-export type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
+export type Reply = { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number };
 
 /** A local HTTP server that answers from a script and records every request (wire-level tests). */
 export async function startRecorder(answer: (req: Recorded, index: number) => Reply): Promise<{ url: string; requests: Recorded[]; close(): Promise<void> }> {
@@ -20,8 +20,13 @@ export async function startRecorder(answer: (req: Recorded, index: number) => Re
       const recorded: Recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: text ? JSON.parse(text) : undefined, at: performance.now() };
       requests.push(recorded);
       const reply = answer(recorded, requests.length - 1);
-      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-      res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+      const send = () => {
+        if (res.destroyed) return;
+        res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+        res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+      };
+      if (reply.delayMs) setTimeout(send, reply.delayMs);
+      else send();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -30,6 +35,10 @@ export async function startRecorder(answer: (req: Recorded, index: number) => Re
   return {
     url: `http://127.0.0.1:${port}/api`,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
