@@ -46,26 +46,9 @@ interface Segment {
   readonly isWordLike: boolean;
 }
 
-/**
- * ASCII text (what users type almost always) is split by one regex with the same word rules as ICU for it:
- * letters, digits and "_", joined across a "." or apostrophe between them ("e.g", "don't", "3.5"). Anything else goes
- * through Intl.Segmenter (ICU's UAX #29 word boundaries), which costs about 15x more per sentence.
- */
-const ASCII_SEGMENTS = /[A-Za-z0-9_]+(?:[.'][A-Za-z0-9_]+)*|[^A-Za-z0-9_]+/g;
-const HAS_WORD_CHAR = /^[A-Za-z0-9_]/;
-const NON_ASCII = /\P{ASCII}/u;
-
-function asciiSegments(text: string): Segment[] {
-  const out: Segment[] = [];
-  ASCII_SEGMENTS.lastIndex = 0;
-  for (let match = ASCII_SEGMENTS.exec(text); match !== null; match = ASCII_SEGMENTS.exec(text)) {
-    out.push({ segment: match[0], index: match.index, isWordLike: HAS_WORD_CHAR.test(match[0]) });
-  }
-  return out;
-}
-
+/** Words and the gaps between them, by ICU's UAX #29 word boundaries (Intl.Segmenter). */
 export function segments(text: string): Iterable<Segment> {
-  return !NON_ASCII.test(text) ? asciiSegments(text) : (segmenter.segment(text) as Iterable<Segment>);
+  return segmenter.segment(text) as Iterable<Segment>;
 }
 
 /** Splits text into words (see `segments`) and stems them. */
