@@ -44,13 +44,25 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * An optional caller signal combined with an optional timeout (`AbortSignal.timeout`, so `abortError` reads
+ * An optional caller signal combined with an optional timeout (a `TimeoutError` reason, so `abortError` reads
  * it as TIMEOUT); the caller's signal itself when there is no timeout.
  */
 export function withTimeout(signal: AbortSignal | undefined, timeoutMs: number | undefined): AbortSignal | undefined {
   if (timeoutMs === undefined) return signal;
-  const timeout = AbortSignal.timeout(timeoutMs);
+  const timeout = timeoutSignal(timeoutMs);
   return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+
+/**
+ * What `AbortSignal.timeout(ms)` promises (a `TimeoutError` reason, a timer that does not keep the process alive),
+ * on a timer that holds its controller strongly. On Node 20 an `AbortSignal.timeout` that is referenced only
+ * through `AbortSignal.any([...])` can be garbage-collected before it fires, and then the timeout never happens.
+ */
+export function timeoutSignal(ms: number): AbortSignal {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), ms);
+  timer.unref();
+  return controller.signal;
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { Chunk } from './chunking.js';
 import { tokenize } from './tokenize.js';
 
 export interface ScoredIndex {
@@ -78,10 +77,4 @@ export function topOf(scores: Map<number, number>, k: number): ScoredIndex[] {
     }
   }
   return best;
-}
-
-export function bm25Of(chunks: readonly Chunk[]): Bm25Index {
-  const index = new Bm25Index();
-  index.add(chunks.map((c) => c.text));
-  return index;
 }

@@ -4,7 +4,7 @@ import type { OrchestratorAdapter, SerializedError, StageContext, ValidationCont
 import { SwitchyardError } from '../../src/errors.js';
 import { unknownHandlerError } from '../../src/handler.js';
 import { assertCron } from '../../src/schedule/timing.js';
-import { prefectTaskSchema } from './task-schema.js';
+import { DEFAULT_ETL_NODES, prefectTaskSchema } from './task-schema.js';
 // compile.ts imports only errors and types: cheap enough for the synchronous validate().
 import { compileDag } from './local/compile.js';
 import type { DagNodeSpec, DagTask, DeploymentTask, PrefectTask, ReportOption, ScheduledEtlTask } from './task-schema.js';
@@ -127,7 +127,7 @@ export function createPrefectAdapter(options: PrefectAdapterOptions = {}): Orche
     const schedule = task.register === false ? undefined : await registerEtlSchedule(task, context);
     const { nextRunAt } = await import('../../src/schedule/timing.js');
     const input = task.input !== undefined ? task.input : context.input;
-    const result = await runNodes(task.nodes ?? ['extract', 'transform', 'load', 'verify'], task, input, task.report, context, task.sources ?? []);
+    const result = await runNodes(task.nodes ?? DEFAULT_ETL_NODES, task, input, task.report, context, task.sources ?? []);
     return {
       ...result,
       schedule: {
@@ -142,11 +142,11 @@ export function createPrefectAdapter(options: PrefectAdapterOptions = {}): Orche
   }
 }
 
-const ETL_DEFAULTS = new Set(['extract', 'transform', 'load', 'verify']);
+const ETL_DEFAULTS: ReadonlySet<string> = new Set(DEFAULT_ETL_NODES);
 
 function validateTask(task: PrefectTask, ctx: ValidationContext): void {
   if (task.type === 'deployment') return;
-  const nodes = task.type === 'scheduled_etl' ? (task.nodes ?? ['extract', 'transform', 'load', 'verify']) : task.workflow.nodes;
+  const nodes = task.type === 'scheduled_etl' ? (task.nodes ?? DEFAULT_ETL_NODES) : task.workflow.nodes;
   const nodesPath = task.type === 'scheduled_etl' ? `${ctx.path}.nodes` : `${ctx.path}.workflow.nodes`;
   if (task.type === 'scheduled_etl') assertCron(task.schedule, task.timezone, `${ctx.path}.schedule`);
   compileDag(nodes, nodesPath);

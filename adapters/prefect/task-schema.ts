@@ -134,3 +134,6 @@ export type EtlSource = z.infer<typeof etlSourceSchema>;
 export type DeploymentTask = z.infer<typeof deploymentTaskSchema>;
 export type ReportOption = z.infer<typeof reportSchema>;
 export type PrefectTask = z.infer<typeof prefectTaskSchema>;
+
+/** Seed 002's ETL chain: a `scheduled_etl` stage without `nodes` runs these in order (built-in handlers unless registered). */
+export const DEFAULT_ETL_NODES = ['extract', 'transform', 'load', 'verify'] as const satisfies readonly DagNodeSpec[];

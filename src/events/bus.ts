@@ -25,7 +25,11 @@ export class RunEventBus {
   readonly #store: RunStore | undefined;
   #pending: Promise<unknown>[] = [];
   #buffer: RunEvent[] = [];
-  #timer: NodeJS.Timeout | undefined;
+  /** Waiting for the shared timer to write this bus's events. */
+  #scheduled = false;
+  /** Buses with events that wait for the shared timer: one timer for every run in the process. */
+  static readonly #dirty = new Set<RunEventBus>();
+  static #timer: NodeJS.Timeout | undefined;
   readonly #onSinkError: (error: unknown) => void;
 
   constructor(runId: string, sinks: readonly EventSink[], store: RunStore | undefined, options: { startSeq?: number; onSinkError?: (error: unknown) => void } = {}) {
@@ -47,7 +51,7 @@ export class RunEventBus {
     if (this.#store) {
       this.#buffer.push(event as RunEvent);
       if (WRITE_AFTER.has(event.type) || this.#buffer.length >= MAX_BUFFERED) this.#write();
-      else this.#timer ??= setTimeout(() => ((this.#timer = undefined), this.#write()), MAX_DELAY_MS).unref();
+      else if (!this.#scheduled) this.#schedule();
     }
     for (const sink of this.#sinks) {
       try {
@@ -64,13 +68,30 @@ export class RunEventBus {
     return this.#seq;
   }
 
+  #schedule(): void {
+    this.#scheduled = true;
+    RunEventBus.#dirty.add(this);
+    if (RunEventBus.#timer === undefined) RunEventBus.#timer = setTimeout(() => RunEventBus.#writeDirty(), MAX_DELAY_MS).unref();
+  }
+
+  static #writeDirty(): void {
+    RunEventBus.#timer = undefined;
+    for (const bus of RunEventBus.#dirty) {
+      bus.#scheduled = false;
+      bus.#write();
+    }
+    RunEventBus.#dirty.clear();
+  }
+
   /** Hands the buffered events to the store in one call. */
   #write(): void {
     if (this.#buffer.length === 0) return;
     const batch = this.#buffer;
     this.#buffer = [];
+    const store = this.#store!;
     try {
-      this.#track(this.#store!.appendEvents(batch));
+      // a store written before appendEvents existed still gets every event, one call each
+      this.#track(typeof store.appendEvents === 'function' ? store.appendEvents(batch) : Promise.all(batch.map((event) => store.appendEvent(event))));
     } catch (error) {
       this.#onSinkError(error);
     }
@@ -86,8 +107,10 @@ export class RunEventBus {
 
   /** Waits for the store and async sinks to take every event emitted so far. */
   async flush(): Promise<void> {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    if (this.#scheduled) {
+      this.#scheduled = false;
+      RunEventBus.#dirty.delete(this);
+    }
     this.#write();
     while (this.#pending.length > 0) {
       const batch = this.#pending;

@@ -320,14 +320,19 @@ function runSignal(signal: AbortSignal | undefined, deadlineMs: number | undefin
 }
 
 const storable = new WeakMap<PreparedPipeline, unknown>();
+const ranOnce = new WeakSet<PreparedPipeline>();
 
 /**
  * The pipeline as JSON: functions (code-only `input`/`when`) are dropped; resume such runs with `{ pipeline }`.
- * Computed once per prepared pipeline (one run many times stores the same document; stores copy what they keep).
+ * Kept from the second run of one prepared pipeline on (stores copy what they keep), so runs that validate
+ * every time hold no extra copy while they are in flight.
  */
 function storableDocument(prepared: PreparedPipeline): unknown {
-  let json = storable.get(prepared);
-  if (json === undefined) storable.set(prepared, (json = JSON.parse(JSON.stringify(prepared.document, (_key, value: unknown) => (typeof value === 'function' ? undefined : value)))));
+  const cached = storable.get(prepared);
+  if (cached !== undefined) return cached;
+  const json: unknown = JSON.parse(JSON.stringify(prepared.document, (_key, value: unknown) => (typeof value === 'function' ? undefined : value)));
+  if (ranOnce.has(prepared)) storable.set(prepared, json);
+  else ranOnce.add(prepared);
   return json;
 }
 

@@ -221,7 +221,7 @@ export class RunState {
   }
 
   async #runStage(stage: PreparedStage, previous: unknown, branch = false): Promise<Outcome> {
-    const { id, type: engine, adapter } = stage;
+    const { id, type: engine } = stage;
     if (stage.when || stage.input) {
       const scope = this.#scope(previous);
       try {

@@ -14,7 +14,8 @@ export function createPipelineRunner(orchestrator: HybridOrchestrator, store: Ru
     },
     async interrupted(runId) {
       const run = await store.getRun(runId);
-      if (run && run.status !== 'completed') await store.updateRun(runId, { status: 'interrupted', updatedAt: new Date().toISOString() });
+      // A run that finished or reached an approval point while being stopped keeps its status (a waiting run stays approvable).
+      if (run && run.status !== 'completed' && run.status !== 'waiting') await store.updateRun(runId, { status: 'interrupted', updatedAt: new Date().toISOString() });
     },
   };
 }

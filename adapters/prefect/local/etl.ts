@@ -3,11 +3,8 @@ import { basename, extname, join, resolve } from 'node:path';
 import { SwitchyardError } from '../../../src/errors.js';
 import type { StageContext } from '../../../src/adapter.js';
 import type { Handler } from '../../../src/handler.js';
-import type { DagNodeSpec, EtlSource } from '../task-schema.js';
+import type { EtlSource } from '../task-schema.js';
 import type { DagNodeInput } from './engine.js';
-
-/** Seed 002's ETL chain; a `scheduled_etl` stage without `nodes` runs these in order. */
-export const DEFAULT_ETL_NODES: readonly DagNodeSpec[] = ['extract', 'transform', 'load', 'verify'];
 
 /**
  * Built-in handlers for the default ETL node names, used only when no handler or agent is

@@ -1,4 +1,6 @@
 import type { Agent } from 'undici';
+import { sleep, timeoutSignal } from '../../../src/abort.js';
+import { parseRetryAfter } from '../../../src/retry-after.js';
 import { SwitchyardError } from '../../../src/errors.js';
 import { PREFECT_API_VERSION, type ResolvedServerOptions } from './config.js';
 
@@ -75,8 +77,8 @@ export class PrefectHttp {
       this.stats.total++;
       this.stats.byRoute.set(route, (this.stats.byRoute.get(route) ?? 0) + 1);
       const signal = options.signal
-        ? AbortSignal.any([options.signal, AbortSignal.timeout(this.options.timeoutMs)])
-        : AbortSignal.timeout(this.options.timeoutMs);
+        ? AbortSignal.any([options.signal, timeoutSignal(this.options.timeoutMs)])
+        : timeoutSignal(this.options.timeoutMs);
       let status: number;
       let text: string;
       let retryAfter: string | undefined;
@@ -126,31 +128,6 @@ export class PrefectHttp {
 
 function backoff(attempt: number, first = 250): number {
   return Math.min(30_000, first * 2 ** attempt) * (0.75 + Math.random() * 0.5);
-}
-
-/** Retry-After is delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | undefined): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
-/** Resolves after `ms`, or rejects with CANCELLED as soon as `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new SwitchyardError('CANCELLED', 'cancelled', { cause: signal.reason }));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new SwitchyardError('CANCELLED', 'cancelled', { cause: signal?.reason }));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** FastAPI's 422 detail is a list of `{ loc, msg }`; other errors carry a string detail. */

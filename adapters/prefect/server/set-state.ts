@@ -1,6 +1,6 @@
 import { SwitchyardError } from '../../../src/errors.js';
 import type { PrefectClient } from './client.js';
-import { sleep } from './http.js';
+import { sleep } from '../../../src/abort.js';
 import type { State, StateCreate } from './types.js';
 
 export type RunKind = 'flow_run' | 'task_run';

@@ -1,7 +1,7 @@
 import { SwitchyardError } from '../../../src/errors.js';
 import type { EngineEvent } from '../../../src/events/types.js';
 import type { PrefectClient } from './client.js';
-import { sleep } from './http.js';
+import { sleep } from '../../../src/abort.js';
 import { setState } from './set-state.js';
 import { FINAL_STATE_TYPES, type FlowRun, type StateType } from './types.js';
 

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { SwitchyardError, toSwitchyardError } from '../../../src/errors.js';
 import type { PrefectClient } from './client.js';
-import { sleep } from './http.js';
+import { sleep } from '../../../src/abort.js';
 import { setState } from './set-state.js';
 import type { FlowRun, LogCreate } from './types.js';
 

@@ -34,7 +34,7 @@ export async function startChatServer(turns: Turn[]): Promise<{ url: string; bas
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
     req.on('end', () => {
-      const request: RecordedRequest = { url: req.url ?? '', headers: req.headers, body: raw ? JSON.parse(raw) : { messages: [] }, at: Date.now() };
+      const request: RecordedRequest = { url: req.url ?? '', headers: req.headers, body: raw ? JSON.parse(raw) : { messages: [] }, at: performance.now() };
       requests.push(request);
       const turn = turns[next++];
       if (!turn) {

@@ -138,6 +138,7 @@ describe('switchyard run / validate / runs / resume / approve / reject', () => {
     const pending = main(['run', file, '--json']);
     const started = Date.now();
     while (!existsSync(home) && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 20));
+    expect(existsSync(home), 'the run never created its home').toBe(true);
     await new Promise((r) => setTimeout(r, 200));
     process.emit('SIGINT', 'SIGINT');
     expect(await pending).toBe(1);

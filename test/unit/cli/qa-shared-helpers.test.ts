@@ -37,11 +37,7 @@ describe('helpers shared across parts live once in src/', () => {
     expect(parseJsonOption(undefined, '--input')).toBeUndefined();
     expect(parseJsonOption('{"a":[1]}', '--input')).toEqual({ a: [1] });
     expect(() => parseJsonOption('{bad', '--data')).toThrow(/^--data: expected JSON \(.+\); got "\{bad"$/);
-    try {
-      parseJsonOption('', '--input');
-    } catch (error) {
-      expect(error).toMatchObject({ code: 'INVALID_INPUT', path: '--input', isUserError: true });
-    }
+    expect(() => parseJsonOption('', '--input')).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', path: '--input', isUserError: true }));
   });
 
   it('didYouMean suggests only close candidates', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryRunStore, createScheduleRecord } from 'switchyard';
+import { MemoryRunStore, createPipelineRunner, createScheduleRecord } from 'switchyard';
 import type { ScheduleRecord, Scheduler, SchedulerEvent, ScheduledRunner } from 'switchyard';
 import { createLocalScheduler } from 'switchyard/prefect';
 
@@ -138,5 +138,20 @@ describe('bree scheduler', () => {
     expect(interrupted).toEqual(report.interrupted);
     expect(events.at(-1)).toMatchObject({ type: 'scheduler.stopped', interrupted: 1 });
     expect(scheduler.running().size).toBe(0);
+  });
+});
+
+describe('createPipelineRunner: recording runs the scheduler stopped', () => {
+  it('marks running and cancelled runs interrupted, and leaves completed and waiting runs alone', async () => {
+    const store = new MemoryRunStore();
+    const at = new Date(0).toISOString();
+    const statuses = ['running', 'cancelled', 'completed', 'waiting'] as const;
+    for (const status of statuses) await store.createRun({ runId: `r-${status}`, pipelineName: 'p', pipeline: {}, input: null, status, createdAt: at, updatedAt: at });
+    // The orchestrator is not used by interrupted(); only run() needs it.
+    const runner = createPipelineRunner(undefined as never, store);
+    for (const status of statuses) await runner.interrupted!(`r-${status}`, createScheduleRecord({ id: 's', pipelineFile: 'p.yaml', intervalMs: 1000 }));
+    await runner.interrupted!('missing', createScheduleRecord({ id: 's', pipelineFile: 'p.yaml', intervalMs: 1000 }));
+    const after = Object.fromEntries((await store.listRuns()).map((r) => [r.runId, r.status]));
+    expect(after).toEqual({ 'r-running': 'interrupted', 'r-cancelled': 'interrupted', 'r-completed': 'completed', 'r-waiting': 'waiting' });
   });
 });
