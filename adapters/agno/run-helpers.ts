@@ -51,8 +51,6 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefine
   });
 }
 
-
-
 export function statusOf(error: SwitchyardError): RunStatus {
   return error.code === 'CANCELLED' || error.code === 'TIMEOUT' ? 'cancelled' : 'failed';
 }
