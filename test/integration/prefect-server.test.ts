@@ -59,7 +59,7 @@ const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 beforeAll(async () => {
   server = await startPrefectServer();
-  client = new PrefectClient({ url: server.url });
+  client = new PrefectClient({ url: server.url, timeoutMs: REQUEST_TIMEOUT_MS });
   dir = await mkdtemp(join(tmpdir(), 'switchyard-prefect-it-'));
   process.env.SWITCHYARD_HOME = join(dir, 'home');
   await writeFile(join(dir, 'handlers.mjs'), HANDLERS);
@@ -72,6 +72,9 @@ afterAll(async () => {
   await server?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
+
+/** Generous: a SQLite-backed server can stall a write for many seconds when the machine is busy. */
+const REQUEST_TIMEOUT_MS = 120_000;
 
 describe('prefect server (real)', { timeout: 240_000 }, () => {
   it('answers health and version through the typed client', async () => {
@@ -234,7 +237,7 @@ describe('prefect server (real)', { timeout: 240_000 }, () => {
       if (e.type !== 'polled' || e.found > 0) log.push(`${name} ${JSON.stringify(e)}`);
     };
     const w1 = new PrefectWorker({ client, pool, name: 'w1', execute: recording('w1'), limit: 2, pollIntervalMs: 250, onEvent: onEvent('w1') });
-    const w2 = new PrefectWorker({ client: new PrefectClient({ url: server.url }), pool, name: 'w2', execute: recording('w2'), limit: 2, pollIntervalMs: 250, onEvent: onEvent('w2') });
+    const w2 = new PrefectWorker({ client: new PrefectClient({ url: server.url, timeoutMs: REQUEST_TIMEOUT_MS }), pool, name: 'w2', execute: recording('w2'), limit: 2, pollIntervalMs: 250, onEvent: onEvent('w2') });
     const runs = [w1.run(), w2.run()];
     // Both are polling (heartbeats on a SQLite server can take a moment), then the work arrives.
     await waitFor(async () => (polling.size === 2 ? true : undefined), 60_000);
@@ -264,7 +267,7 @@ describe('prefect server (real)', { timeout: 240_000 }, () => {
 
     // The race itself: two workers propose PENDING for the same run at once; Prefect takes exactly one.
     const contested = await client.createFlowRunFromDeployment(deployment.id, {});
-    const other = new PrefectClient({ url: server.url });
+    const other = new PrefectClient({ url: server.url, timeoutMs: REQUEST_TIMEOUT_MS });
     const claims = await Promise.all([
       setState(client, 'flow_run', contested.id, { type: 'PENDING' }),
       setState(other, 'flow_run', contested.id, { type: 'PENDING' }),

@@ -85,6 +85,13 @@ export async function startPrefectServer(options: StartOptions = {}): Promise<Pr
     PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS: loop,
     PREFECT_API_SERVICES_SCHEDULER_LOOP_SECONDS: loop,
     PREFECT_LOGGING_LEVEL: 'WARNING',
+    // Only the scheduler service is needed here. The others (event persistence, late runs, foreman, ...) write to the
+    // same SQLite file and, under load, made requests stall for tens of seconds.
+    ...Object.fromEntries(
+      ['CANCELLATION_CLEANUP', 'EVENT_PERSISTER', 'FOREMAN', 'LATE_RUNS', 'PAUSE_EXPIRATIONS', 'REPOSSESSOR', 'CLEANUP_RECONCILER', 'TASK_RUN_RECORDER', 'TRIGGERS'].map(
+        (service) => [`PREFECT_SERVER_SERVICES_${service}_ENABLED`, 'false'],
+      ),
+    ),
   };
   let output = '';
   const child: ChildProcess = spawn(prefect, ['server', 'start', '--host', '127.0.0.1', '--port', String(port)], {
