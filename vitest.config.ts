@@ -12,10 +12,16 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 600_000,
     pool: 'forks',
     reporters: ['./test/support/summary-reporter.ts', 'default'],
+    // Three groups, one after another, so the real servers are not starved of CPU by the unit tests on a small
+    // machine: unit and conformance tests first, then the integration tests, then the Prefect server on its own.
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/conformance/**/*.test.ts'], sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], exclude: ['test/integration/prefect-server.test.ts'], sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'prefect-server', include: ['test/integration/prefect-server.test.ts'], sequence: { groupOrder: 2 } } },
+    ],
   },
 });

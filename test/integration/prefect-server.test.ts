@@ -76,7 +76,7 @@ afterAll(async () => {
 /** Generous: a SQLite-backed server can stall a write for many seconds when the machine is busy. */
 const REQUEST_TIMEOUT_MS = 120_000;
 
-describe('prefect server (real)', { timeout: 240_000 }, () => {
+describe('prefect server (real)', { timeout: 480_000 }, () => {
   it('answers health and version through the typed client', async () => {
     expect(await client.health()).toBe(true);
     expect(await client.version()).toMatch(/^3\./);
@@ -240,7 +240,7 @@ describe('prefect server (real)', { timeout: 240_000 }, () => {
     const w2 = new PrefectWorker({ client: new PrefectClient({ url: server.url, timeoutMs: REQUEST_TIMEOUT_MS }), pool, name: 'w2', execute: recording('w2'), limit: 2, pollIntervalMs: 250, onEvent: onEvent('w2') });
     const runs = [w1.run(), w2.run()];
     // Both are polling (heartbeats on a SQLite server can take a moment), then the work arrives.
-    await waitFor(async () => (polling.size === 2 ? true : undefined), 60_000);
+    await waitFor(async () => (polling.size === 2 ? true : undefined), 180_000);
     const N = 8;
     for (let i = 0; i < N; i++) await client.createFlowRunFromDeployment(deployment.id, { parameters: { input: { n: i } } });
     // The deployment's runs as Prefect has them (a create retried after a lost answer could add one).
