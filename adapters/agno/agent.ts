@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { SwitchyardError, invalidInput } from '../../src/errors.js';
 import type { StageContext } from '../../src/adapter.js';
-import { EXECUTE, runTopLevel, streamTopLevel } from './runnable.js';
-import type { Executable } from './runnable.js';
+import { EXECUTE, TopLevelRunnable } from './runnable.js';
 import { NEVER_ABORTED, abortError, addUsage, runError, throwIfAborted, toText } from './run-helpers.js';
 import type { EventListener } from './run-helpers.js';
 import { isTool } from './tool.js';
@@ -10,7 +9,7 @@ import type { Tool } from './tool.js';
 import { resolveModel } from './models/resolve-model.js';
 import type { ModelSpec } from './models/resolve-model.js';
 import type { ChatMessage, ChatRequest, ChatResponse, ChatToolCall, ModelProvider } from './models/types.js';
-import type { AgentEvent, RunOptions, RunOutput, Runnable, ToolCallRecord, Usage } from './types.js';
+import type { RunOptions, RunOutput, Runnable, ToolCallRecord, Usage } from './types.js';
 
 export interface AgentOptions {
   readonly name: string;
@@ -33,7 +32,7 @@ export interface AgentOptions {
 }
 
 /** An Agno-style agent: a model, instructions and typed tools, run in one direct call with a tool-calling loop. */
-export class Agent implements Runnable, Executable {
+export class Agent extends TopLevelRunnable implements Runnable {
   readonly name: string;
   readonly role: string | undefined;
   readonly #options: AgentOptions;
@@ -41,6 +40,7 @@ export class Agent implements Runnable, Executable {
   #noResponseFormat = false;
 
   constructor(options: AgentOptions) {
+    super();
     if (typeof options?.name !== 'string' || options.name.length === 0) throw invalidInput('agent.name', 'a non-empty string', options?.name);
     this.name = options.name;
     this.role = options.role;
@@ -49,14 +49,6 @@ export class Agent implements Runnable, Executable {
 
   get options(): AgentOptions {
     return this.#options;
-  }
-
-  run(input: unknown, options?: RunOptions): Promise<RunOutput> {
-    return runTopLevel(this, input, options);
-  }
-
-  stream(input: unknown, options?: RunOptions): AsyncIterable<AgentEvent> {
-    return streamTopLevel(this, input, options);
   }
 
   async [EXECUTE](input: unknown, options: RunOptions, emit: EventListener | undefined, streaming: boolean): Promise<RunOutput> {

@@ -2,11 +2,10 @@ import type { z } from 'zod';
 import type { StageContext } from '../../src/adapter.js';
 import type { EngineEvent } from '../../src/events/types.js';
 import { SwitchyardError, invalidInput } from '../../src/errors.js';
-import { EXECUTE, runTopLevel, streamTopLevel } from './runnable.js';
-import type { Executable } from './runnable.js';
+import { EXECUTE, TopLevelRunnable } from './runnable.js';
 import { NEVER_ABORTED, abortError, raceAbort, runError, throwIfAborted, withTimeout } from './run-helpers.js';
 import type { EventListener } from './run-helpers.js';
-import type { AgentEvent, RunOptions, RunOutput, Runnable } from './types.js';
+import type { RunOptions, RunOutput, Runnable } from './types.js';
 
 /** What a function agent's executor and transformers receive besides the input. */
 export interface FunctionAgentContext {
@@ -36,25 +35,18 @@ export interface FunctionAgentOptions<I = unknown, O = unknown> {
 }
 
 /** An agent whose executor is TypeScript instead of a model: offline, deterministic, the same run output as a model agent. */
-export class FunctionAgent<I = unknown, O = unknown> implements Runnable, Executable {
+export class FunctionAgent<I = unknown, O = unknown> extends TopLevelRunnable implements Runnable {
   readonly name: string;
   readonly role: string | undefined;
   readonly #options: FunctionAgentOptions<I, O>;
 
   constructor(options: FunctionAgentOptions<I, O>) {
+    super();
     if (typeof options?.name !== 'string' || options.name.length === 0) throw invalidInput('functionAgent.name', 'a non-empty string', options?.name);
     if (typeof options.executor !== 'function') throw invalidInput(`functionAgent(${options.name}).executor`, 'a function', options.executor);
     this.name = options.name;
     this.role = options.role;
     this.#options = options;
-  }
-
-  run(input: unknown, options?: RunOptions): Promise<RunOutput> {
-    return runTopLevel(this, input, options);
-  }
-
-  stream(input: unknown, options?: RunOptions): AsyncIterable<AgentEvent> {
-    return streamTopLevel(this, input, options);
   }
 
   async [EXECUTE](input: unknown, options: RunOptions, emit: EventListener | undefined): Promise<RunOutput> {

@@ -45,16 +45,26 @@ export function contextForwarder(context: StageContext | undefined): EventListen
   };
 }
 
-export function runTopLevel(target: Executable, input: unknown, options: RunOptions = {}): Promise<RunOutput> {
-  return target[EXECUTE](input, options, contextForwarder(options.context), false);
-}
+/**
+ * What Agent, FunctionAgent and Team share: `run` and `stream` on top of their own `[EXECUTE]`,
+ * forwarding events to the stage context when one is given.
+ */
+export abstract class TopLevelRunnable implements Executable {
+  abstract readonly name: string;
 
-export function streamTopLevel(target: Executable, input: unknown, options: RunOptions = {}): AsyncIterable<AgentEvent> {
-  const forward = contextForwarder(options.context);
-  return eventStream(
-    (emit, signal) => target[EXECUTE](input, { ...options, signal }, forward ? (event) => (emit(event), forward(event)) : emit, true),
-    options.signal,
-  );
+  abstract [EXECUTE](input: unknown, options: RunOptions, emit: EventListener | undefined, streaming: boolean): Promise<RunOutput>;
+
+  run(input: unknown, options: RunOptions = {}): Promise<RunOutput> {
+    return this[EXECUTE](input, options, contextForwarder(options.context), false);
+  }
+
+  stream(input: unknown, options: RunOptions = {}): AsyncIterable<AgentEvent> {
+    const forward = contextForwarder(options.context);
+    return eventStream(
+      (emit, signal) => this[EXECUTE](input, { ...options, signal }, forward ? (event) => (emit(event), forward(event)) : emit, true),
+      options.signal,
+    );
+  }
 }
 
 /** Runs any member: our own agents keep streaming their events to the team's listener; plain AgentLikes are wrapped. */

@@ -3,15 +3,14 @@ import type { AgentLike } from '../../src/handler.js';
 import { SwitchyardError, invalidInput } from '../../src/errors.js';
 import { Agent } from './agent.js';
 import { parseStructured } from './agent.js';
-import { EXECUTE, resultValue, runMember, runTopLevel, streamTopLevel } from './runnable.js';
-import type { Executable } from './runnable.js';
+import { EXECUTE, resultValue, runMember, TopLevelRunnable } from './runnable.js';
 import { NEVER_ABORTED, abortError, addUsage, runError, throwIfAborted, toText } from './run-helpers.js';
 import type { EventListener } from './run-helpers.js';
 import { tool } from './tool.js';
 import { resolveModel } from './models/resolve-model.js';
 import type { ModelSpec } from './models/resolve-model.js';
 import type { ModelProvider } from './models/types.js';
-import type { AgentEvent, RunOptions, RunOutput, Runnable, ToolCallRecord, Usage } from './types.js';
+import type { RunOptions, RunOutput, Runnable, ToolCallRecord, Usage } from './types.js';
 
 import { TEAM_MODES } from './team-modes.js';
 import type { TeamMode } from './team-modes.js';
@@ -53,7 +52,17 @@ export interface TeamOptions {
 }
 
 /** A group of agents run in one of four modes; a Team is itself agent-like, so teams nest and bind to graph nodes. */
-export class Team implements Runnable, Executable {
+/** What a team mode gets from the run that drives it. */
+interface ModeTools {
+  /** Runs a member, recording its output among the team's members. */
+  readonly memberRun: (member: AgentLike, input: unknown, task?: string) => Promise<RunOutput>;
+  /** Keeps partial results (tool calls) for the failure report. */
+  readonly note: (more: Partial<RunOutput>) => void;
+  /** Runs the coordinating model agent with the team's listener. */
+  readonly lead: (leader: Agent) => Promise<RunOutput>;
+}
+
+export class Team extends TopLevelRunnable implements Runnable {
   readonly name: string;
   readonly role: string | undefined;
   readonly mode: TeamMode;
@@ -62,6 +71,7 @@ export class Team implements Runnable, Executable {
   #router: ModelProvider | undefined;
 
   constructor(options: TeamOptions) {
+    super();
     if (typeof options?.name !== 'string' || options.name.length === 0) throw invalidInput('team.name', 'a non-empty string', options?.name);
     if (!Array.isArray(options.members) || options.members.length === 0) throw invalidInput(`team(${options.name}).members`, 'at least one agent', options.members);
     const mode = options.mode ?? 'broadcast';
@@ -81,14 +91,6 @@ export class Team implements Runnable, Executable {
     this.#options = options;
   }
 
-  run(input: unknown, options?: RunOptions): Promise<RunOutput> {
-    return runTopLevel(this, input, options);
-  }
-
-  stream(input: unknown, options?: RunOptions): AsyncIterable<AgentEvent> {
-    return streamTopLevel(this, input, options);
-  }
-
   async [EXECUTE](input: unknown, options: RunOptions, emit: EventListener | undefined, streaming: boolean): Promise<RunOutput> {
     const started = performance.now();
     emit?.({ type: 'run.started', agent: this.name });
@@ -102,7 +104,7 @@ export class Team implements Runnable, Executable {
     try {
       throwIfAborted(options.signal);
       const lead = (leader: Agent) => leader[EXECUTE](input, options, emit, streaming);
-      const result = await this.#byMode(input, options, memberRun, (more) => (partial = { ...partial, ...more }), lead);
+      const result = await this.#byMode(input, options, { memberRun, note: (more) => (partial = { ...partial, ...more }), lead });
       throwIfAborted(options.signal);
       const output: RunOutput = { ...result, agent: this.name, members, usage: sumUsage(members, result.usage), durationMs: performance.now() - started };
       emit?.({ type: output.status === 'completed' ? 'run.completed' : 'run.failed', agent: this.name, output });
@@ -118,9 +120,7 @@ export class Team implements Runnable, Executable {
   async #byMode(
     input: unknown,
     options: RunOptions,
-    memberRun: (member: AgentLike, input: unknown, task?: string) => Promise<RunOutput>,
-    note: (more: Partial<RunOutput>) => void,
-    lead: (leader: Agent) => Promise<RunOutput>,
+    { memberRun, note, lead }: ModeTools,
   ): Promise<Omit<RunOutput, 'agent' | 'durationMs'>> {
     switch (this.mode) {
       case 'broadcast': {
@@ -154,7 +154,7 @@ export class Team implements Runnable, Executable {
         return { status: out.status, content: out.content, ...(out.structured === undefined ? {} : { structured: out.structured }), toolCalls: [], ...(usage ? { usage } : {}), ...(out.error ? { error: out.error } : {}) };
       }
       case 'coordinate':
-        return this.#coordinate(input, options, memberRun, note, lead);
+        return this.#coordinate(input, options, { memberRun, note, lead });
     }
   }
 
@@ -192,9 +192,7 @@ export class Team implements Runnable, Executable {
   async #coordinate(
     input: unknown,
     options: RunOptions,
-    memberRun: (member: AgentLike, input: unknown, task?: string) => Promise<RunOutput>,
-    note: (more: Partial<RunOutput>) => void,
-    lead: (leader: Agent) => Promise<RunOutput>,
+    { memberRun, note, lead }: ModeTools,
   ): Promise<Omit<RunOutput, 'agent' | 'durationMs'>> {
     const { coordinator, model, instructions, maxDelegations } = this.#options;
     if (coordinator) {
