@@ -24,9 +24,32 @@ export default tseslint.config(
   },
   { files: ['src/builtin-adapters.ts'], rules: { 'no-restricted-imports': 'off' } },
   {
+    // An adapter reaches the core only through the adapter kit, and never another adapter: any adapter folder
+    // could be published on its own. The boundary test (test/unit/boundary.test.ts) checks the same.
+    files: ['adapters/**/*.ts'],
+    ignores: ['adapters/llamaindex/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { regex: '^(\\.\\./)+(src|adapters)/', message: 'import the core through switchyard/adapter-kit' },
+        { regex: '^\\.\\./\\.\\./(agno|langgraph|llamaindex|prefect)(/|$)', message: 'an adapter never imports another adapter' },
+        { regex: '^switchyard(/(agno|langgraph|llamaindex|prefect|testing))?$', message: 'adapters import only switchyard/adapter-kit' },
+        { regex: '^(llamaindex|@llamaindex/[^/]+)(/.*)?$', message: 'import LlamaIndex only inside adapters/llamaindex/ (use defineWorkflow from switchyard/llamaindex)' },
+      ] }],
+    },
+  },
+  {
+    files: ['adapters/llamaindex/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { regex: '^(\\.\\./)+(src|adapters)/', message: 'import the core through switchyard/adapter-kit' },
+        { regex: '^switchyard(/(agno|langgraph|llamaindex|prefect|testing))?$', message: 'adapters import only switchyard/adapter-kit' },
+      ] }],
+    },
+  },
+  {
     // LlamaIndex's TS packages are deprecated upstream (pinned): every import of them stays in adapters/llamaindex/.
     files: ['**/*.ts', '**/*.mts'],
-    ignores: ['src/**', 'adapters/llamaindex/**'],
+    ignores: ['src/**', 'adapters/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ regex: '^(llamaindex|@llamaindex/[^/]+)(/.*)?$', message: 'import LlamaIndex only inside adapters/llamaindex/ (use defineWorkflow from switchyard/llamaindex)' }] }],
     },

@@ -7,7 +7,8 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^switchyard\/(agno|langgraph|llamaindex|prefect)$/, replacement: here('./adapters/$1/index.ts') },
-      { find: /^switchyard\/testing$/, replacement: here('./src/testing.ts') },
+      { find: /^switchyard\/adapter-kit$/, replacement: here('./src/kit/index.ts') },
+      { find: /^switchyard\/adapter-kit\/testing$/, replacement: here('./src/kit/testing.ts') },
       { find: /^switchyard$/, replacement: here('./src/index.ts') },
     ],
   },

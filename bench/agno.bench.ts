@@ -9,7 +9,7 @@ import os from 'node:os';
 import { z } from 'zod';
 import { Resources } from 'switchyard';
 import { Agent, createAdapter, functionAgent, openAICompatible, tool } from 'switchyard/agno';
-import { createTestContext } from 'switchyard/testing';
+import { createTestContext } from 'switchyard/adapter-kit/testing';
 import { nsPerCall, recordBenchmark } from './record.js';
 
 const AGENTS = 100_000;

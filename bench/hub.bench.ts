@@ -9,7 +9,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { HybridOrchestrator, MemoryRunStore, defineAdapter, type EventSink, type RunEvent } from 'switchyard';
-import { createTestContext } from 'switchyard/testing';
+import { createTestContext } from 'switchyard/adapter-kit/testing';
 import { nsPerCall, recordBenchmark } from './record.js';
 
 const STAGES = 100;

@@ -13,7 +13,7 @@ import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import { HybridOrchestrator, Resources } from 'switchyard';
 import { createAdapter } from 'switchyard/langgraph';
-import { createTestContext } from 'switchyard/testing';
+import { createTestContext } from 'switchyard/adapter-kit/testing';
 import { recordBenchmark } from './record.js';
 
 const NODES = 10;

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clearIndexCache, createAdapter, createLlamaIndexBaseline, openIndex } from 'switchyard/llamaindex';
-import { createTestContext } from 'switchyard/testing';
+import { createTestContext } from 'switchyard/adapter-kit/testing';
 import { recordBenchmark } from './record.js';
 
 const TARGET_BYTES = 20 * 1024 * 1024 + 512 * 1024;

@@ -7,7 +7,7 @@
 import { createPrefectAdapter, compileDag, runDag } from 'switchyard/prefect';
 import type { DagNodeInput, DagNodeSpec } from 'switchyard/prefect';
 import type { Handler } from 'switchyard';
-import { createTestContext } from 'switchyard/testing';
+import { createTestContext } from 'switchyard/adapter-kit/testing';
 import os from 'node:os';
 import { recordBenchmark } from './record.js';
 

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { createAdapter } from 'switchyard/prefect';
-import { createTestContext } from 'switchyard/testing';
+import { createTestContext } from 'switchyard/adapter-kit/testing';
 import { PrefectClient } from '../adapters/prefect/server/index.js';
 import { PREFECT_VENV, startPrefectServer, type PrefectServer } from '../test/integration/support/prefect-server.js';
 import { recordBenchmark } from './record.js';

@@ -19,3 +19,6 @@ export const BUILTIN_SCHEDULER = async (): Promise<SchedulerFactory> => (await i
 
 /** The Prefect-server half (REST client, deploy, worker), loaded only by `switchyard deploy` and `switchyard worker`. */
 export const BUILTIN_PREFECT_SERVER = () => import('../adapters/prefect/server/index.js');
+
+/** The OpenAI-compatible model providers (shipped with the agno adapter); the adapter kit hands them to any engine. */
+export const BUILTIN_MODEL_PROVIDERS = () => import('../adapters/agno/models/index.js');

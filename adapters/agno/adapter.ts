@@ -1,8 +1,8 @@
-import type { OrchestratorAdapter, StageContext, ValidationContext } from '../../src/adapter.js';
-import { ERROR_CODES, SwitchyardError } from '../../src/errors.js';
-import type { ErrorCode } from '../../src/errors.js';
-import { isAgentLike, resolveHandler } from '../../src/handler.js';
-import type { AgentLike } from '../../src/handler.js';
+import type { OrchestratorAdapter, StageContext, ValidationContext } from 'switchyard/adapter-kit';
+import { ERROR_CODES, SwitchyardError } from 'switchyard/adapter-kit';
+import type { ErrorCode } from 'switchyard/adapter-kit';
+import { isAgentLike, resolveHandler } from 'switchyard/adapter-kit';
+import type { AgentLike } from 'switchyard/adapter-kit';
 import type { Agent } from './agent.js';
 import { registerDeclaredAgents } from './declarations.js';
 import { abortError } from './run-helpers.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { SwitchyardError, invalidInput } from '../../src/errors.js';
-import type { StageContext } from '../../src/adapter.js';
+import { SwitchyardError, invalidInput } from 'switchyard/adapter-kit';
+import type { StageContext } from 'switchyard/adapter-kit';
 import { EXECUTE, TopLevelRunnable } from './runnable.js';
 import { NEVER_ABORTED, abortError, addUsage, runError, throwIfAborted, toText } from './run-helpers.js';
 import type { EventListener } from './run-helpers.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { ValidationContext } from '../../src/adapter.js';
-import { SwitchyardError } from '../../src/errors.js';
-import { resolveHandler } from '../../src/handler.js';
+import type { ValidationContext } from 'switchyard/adapter-kit';
+import { SwitchyardError } from 'switchyard/adapter-kit';
+import { resolveHandler } from 'switchyard/adapter-kit';
 import { Agent } from './agent.js';
 import { FunctionAgent } from './function-agent.js';
 import { declaredAgentsSchema } from './task-schema.js';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { StageContext } from '../../src/adapter.js';
-import type { EngineEvent } from '../../src/events/types.js';
-import { SwitchyardError, invalidInput } from '../../src/errors.js';
+import type { StageContext } from 'switchyard/adapter-kit';
+import type { EngineEvent } from 'switchyard/adapter-kit';
+import { SwitchyardError, invalidInput } from 'switchyard/adapter-kit';
 import { EXECUTE, TopLevelRunnable } from './runnable.js';
 import { NEVER_ABORTED, abortError, raceAbort, runError, throwIfAborted, withTimeout } from './run-helpers.js';
 import type { EventListener } from './run-helpers.js';

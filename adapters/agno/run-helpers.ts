@@ -1,10 +1,10 @@
-import { NEVER_ABORTED, abortError } from '../../src/abort.js';
-import { toSwitchyardError } from '../../src/errors.js';
-import type { ErrorCode, SwitchyardError } from '../../src/errors.js';
+import { NEVER_ABORTED, abortError } from 'switchyard/adapter-kit';
+import { toSwitchyardError } from 'switchyard/adapter-kit';
+import type { ErrorCode, SwitchyardError } from 'switchyard/adapter-kit';
 import type { AgentEvent, RunError, RunOutput, RunStatus, Usage } from './types.js';
 
 // The abort helpers are shared with the hub and the other adapters; agno's modules import them from here.
-export { NEVER_ABORTED, abortError, sleep, throwIfAborted, withTimeout } from '../../src/abort.js';
+export { NEVER_ABORTED, abortError, sleep, throwIfAborted, withTimeout } from 'switchyard/adapter-kit';
 
 const waiters = new WeakMap<AbortSignal, Set<() => void>>();
 

@@ -1,5 +1,5 @@
-import type { StageContext } from '../../src/adapter.js';
-import type { AgentLike, AgentLikeResult } from '../../src/handler.js';
+import type { StageContext } from 'switchyard/adapter-kit';
+import type { AgentLike, AgentLikeResult } from 'switchyard/adapter-kit';
 import { eventStream, runError } from './run-helpers.js';
 import type { EventListener } from './run-helpers.js';
 import type { AgentEvent, RunOptions, RunOutput } from './types.js';

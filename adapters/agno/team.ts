@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { AgentLike } from '../../src/handler.js';
-import { SwitchyardError, invalidInput } from '../../src/errors.js';
+import type { AgentLike } from 'switchyard/adapter-kit';
+import { SwitchyardError, invalidInput } from 'switchyard/adapter-kit';
 import { Agent } from './agent.js';
 import { parseStructured } from './agent.js';
 import { EXECUTE, resultValue, runMember, TopLevelRunnable } from './runnable.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { StageContext } from '../../src/adapter.js';
-import { invalidInput } from '../../src/errors.js';
+import type { StageContext } from 'switchyard/adapter-kit';
+import { invalidInput } from 'switchyard/adapter-kit';
 import { raceAbort, withTimeout } from './run-helpers.js';
 
 export interface ToolContext {

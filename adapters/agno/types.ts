@@ -1,12 +1,7 @@
-import type { StageContext } from '../../src/adapter.js';
-import type { AgentLike } from '../../src/handler.js';
+import type { AgentLike, StageContext, Usage } from 'switchyard/adapter-kit';
 
 /** Token counts as the model reports them (summed over every model call of a run). */
-export interface Usage {
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-}
+export type { Usage };
 
 /** One tool call the model asked for and what came of it. */
 export interface ToolCallRecord {

@@ -1,6 +1,6 @@
-import { defineAdapter } from '../../src/adapter.js';
-import type { OrchestratorAdapter, StageContext, ValidationContext } from '../../src/adapter.js';
-import { throwIfAborted, withTimeout } from '../../src/abort.js';
+import { defineAdapter } from 'switchyard/adapter-kit';
+import type { OrchestratorAdapter, StageContext, ValidationContext } from 'switchyard/adapter-kit';
+import { throwIfAborted, withTimeout } from 'switchyard/adapter-kit';
 import { setMaxListeners } from 'node:events';
 import { CheckpointerPool, resolveCheckpointTarget } from './checkpointers.js';
 import type { ObservedSaver } from './checkpointers.js';

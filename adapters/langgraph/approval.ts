@@ -1,5 +1,5 @@
-import type { ApprovalDecision } from '../../src/adapter.js';
-import type { PendingApprovalInfo } from '../../src/events/types.js';
+import type { ApprovalDecision } from 'switchyard/adapter-kit';
+import type { PendingApprovalInfo } from 'switchyard/adapter-kit';
 
 /** What an approval node hands to LangGraph's `interrupt(...)`; it becomes the stored pending approval. */
 export interface ApprovalRequest extends PendingApprovalInfo {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
-import { SwitchyardError } from '../../src/errors.js';
+import { SwitchyardError } from 'switchyard/adapter-kit';
 
 /** Environment variable naming the checkpoint store for every langgraph stage (`postgres://...` or a SQLite path). */
 export const CHECKPOINT_URL_ENV = 'SWITCHYARD_CHECKPOINT_URL';

@@ -1,7 +1,7 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import type { ObservedSaver } from './checkpointers.js';
-import type { ResourceRegistry } from '../../src/adapter.js';
-import { SwitchyardError } from '../../src/errors.js';
+import type { ResourceRegistry } from 'switchyard/adapter-kit';
+import { SwitchyardError } from 'switchyard/adapter-kit';
 import type { RunnableGraph } from './graph-builder.js';
 import type { GraphLike } from './task-schema.js';
 

@@ -1,7 +1,7 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import type { RetryPolicy } from '@langchain/langgraph';
-import type { StageContext } from '../../src/adapter.js';
-import { resolveHandler } from '../../src/handler.js';
+import type { StageContext } from 'switchyard/adapter-kit';
+import { resolveHandler } from 'switchyard/adapter-kit';
 import { approvalRequest, decisionUpdate, defaultApprovalMessage } from './approval.js';
 import { END_NODE, START_NODE } from './graph-plan.js';
 import type { GraphPlan, PlannedNode, PlannedRoute } from './graph-plan.js';

@@ -1,5 +1,5 @@
-import { SwitchyardError } from '../../src/errors.js';
-import type { ResourceRegistry } from '../../src/adapter.js';
+import { SwitchyardError } from 'switchyard/adapter-kit';
+import type { ResourceRegistry } from 'switchyard/adapter-kit';
 import type { Binding, LanggraphTask, RetrySpec, RouteSpec, ShowSpec } from './task-schema.js';
 
 /** LangGraph's own names for the entry and exit; `start`/`end` in specs map to these. */

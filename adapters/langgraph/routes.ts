@@ -1,5 +1,5 @@
-import { SwitchyardError } from '../../src/errors.js';
-import { compileExpression } from '../../src/pipeline/expressions.js';
+import { SwitchyardError } from 'switchyard/adapter-kit';
+import { compileExpression } from 'switchyard/adapter-kit';
 import { END_NODE } from './graph-plan.js';
 import type { RouteSpec } from './task-schema.js';
 

@@ -1,7 +1,7 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
-import { waitForApproval } from '../../src/adapter.js';
-import type { StageContext, WaitingForApproval } from '../../src/adapter.js';
-import { SwitchyardError, toSwitchyardError } from '../../src/errors.js';
+import { waitForApproval } from 'switchyard/adapter-kit';
+import type { StageContext, WaitingForApproval } from 'switchyard/adapter-kit';
+import { SwitchyardError, toSwitchyardError } from 'switchyard/adapter-kit';
 import { toPendingApproval } from './approval.js';
 import { STATE_KEY } from './graph-builder.js';
 import type { RunContext, RunnableGraph } from './graph-builder.js';

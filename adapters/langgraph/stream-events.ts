@@ -1,4 +1,4 @@
-import type { StageContext } from '../../src/adapter.js';
+import type { StageContext } from 'switchyard/adapter-kit';
 
 /** What the runner learns from the stream: the latest state and any interrupt. */
 export interface StreamProgress {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isAgentLike } from '../../src/handler.js';
-import type { AgentLike, Handler } from '../../src/handler.js';
+import { isAgentLike } from 'switchyard/adapter-kit';
+import type { AgentLike, Handler } from 'switchyard/adapter-kit';
 
 /** A route in code: gets the graph state, returns the next node's name or `'end'`. */
 export type RouteFunction = (state: Record<string, unknown>) => string | Promise<string>;

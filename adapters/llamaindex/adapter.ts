@@ -1,4 +1,4 @@
-import { defineAdapter, type OrchestratorAdapter, type StageContext } from '../../src/adapter.js';
+import { defineAdapter, type OrchestratorAdapter, type StageContext } from 'switchyard/adapter-kit';
 import { unknownWorkflowError } from './user-workflow.js';
 import { llamaindexTaskSchema, type LlamaindexTask } from './task-schema.js';
 import type { LlamaindexAdapterOptions } from './settings.js';

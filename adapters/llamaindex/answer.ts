@@ -1,6 +1,6 @@
-import { SwitchyardError } from '../../src/errors.js';
+import { SwitchyardError } from 'switchyard/adapter-kit';
 import type { Passage } from './corpus.js';
-import type { ModelProvider } from '../agno/models/types.js';
+import type { ModelProvider } from 'switchyard/adapter-kit';
 import { tokenize } from './tokenize.js';
 
 export interface Citation {

@@ -1,4 +1,4 @@
-import { SwitchyardError } from '../../src/errors.js';
+import { SwitchyardError } from 'switchyard/adapter-kit';
 import { Bm25Index, topOf } from './bm25.js';
 import type { Chunk } from './chunking.js';
 import { cosine, type Embedder } from './embeddings.js';

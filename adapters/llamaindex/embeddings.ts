@@ -1,4 +1,4 @@
-import { SwitchyardError } from '../../src/errors.js';
+import { SwitchyardError } from 'switchyard/adapter-kit';
 import type { EndpointConfig } from './settings.js';
 
 /** Turns texts into vectors. The remote endpoint implements it; so could a local model. */

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Resources } from '../../src/resources.js';
-import type { StageContext } from '../../src/adapter.js';
+import { Resources } from 'switchyard/adapter-kit';
+import type { StageContext } from 'switchyard/adapter-kit';
 import { createAdapter } from './adapter.js';
 import type { LlamaindexAdapterOptions } from './settings.js';
 import type { RetrievalOptions } from './task-schema.js';

@@ -1,4 +1,4 @@
-import type { StageContext } from '../../src/adapter.js';
+import type { StageContext } from 'switchyard/adapter-kit';
 import type { AnswerRecord } from './rag-events.js';
 import { runRagWorkflow, type RagRunResult } from './rag-workflow.js';
 import { resolveSettings, type LlamaindexAdapterOptions } from './settings.js';

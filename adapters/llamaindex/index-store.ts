@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SwitchyardError } from '../../src/errors.js';
+import { SwitchyardError } from 'switchyard/adapter-kit';
 import type { Chunk } from './chunking.js';
 import { Corpus } from './corpus.js';
 import type { DocumentFormat } from './readers.js';

@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { SwitchyardError } from '../../src/errors.js';
+import { SwitchyardError } from 'switchyard/adapter-kit';
 
 /** A document path that failed before reading: missing, outside the roots, a directory, too large. */
 export interface FileProblem {

@@ -1,7 +1,7 @@
 import type { WorkflowContext, WorkflowEventData } from '@llamaindex/workflow';
-import type { StageContext } from '../../src/adapter.js';
-import { SwitchyardError, toSwitchyardError } from '../../src/errors.js';
-import type { ModelProvider } from '../agno/models/types.js';
+import type { StageContext } from 'switchyard/adapter-kit';
+import { SwitchyardError, toSwitchyardError } from 'switchyard/adapter-kit';
+import type { ModelProvider } from 'switchyard/adapter-kit';
 import { extractiveAnswer, llmAnswer } from './answer.js';
 import { resolveChatModel } from './chat-model.js';
 import { chunkDocuments, type Chunk } from './chunking.js';

@@ -1,7 +1,7 @@
 import type { Workflow, WorkflowContext, WorkflowEvent } from '@llamaindex/workflow';
-import type { StageContext } from '../../src/adapter.js';
-import { withTimeout } from '../../src/abort.js';
-import { SwitchyardError, invalidInput, toSwitchyardError } from '../../src/errors.js';
+import type { StageContext } from 'switchyard/adapter-kit';
+import { withTimeout } from 'switchyard/adapter-kit';
+import { SwitchyardError, invalidInput, toSwitchyardError } from 'switchyard/adapter-kit';
 
 /**
  * A user's own `@llamaindex/workflow` workflow, handed over in code (a 'workflow' resource or `task.workflow`).

@@ -1,9 +1,9 @@
-import { throwIfAborted } from '../../src/abort.js';
-import { defineAdapter } from '../../src/adapter.js';
-import type { OrchestratorAdapter, SerializedError, StageContext, ValidationContext } from '../../src/adapter.js';
-import { SwitchyardError } from '../../src/errors.js';
-import { unknownHandlerError } from '../../src/handler.js';
-import { assertCron } from '../../src/schedule/timing.js';
+import { throwIfAborted } from 'switchyard/adapter-kit';
+import { defineAdapter } from 'switchyard/adapter-kit';
+import type { OrchestratorAdapter, SerializedError, StageContext, ValidationContext } from 'switchyard/adapter-kit';
+import { SwitchyardError } from 'switchyard/adapter-kit';
+import { unknownHandlerError } from 'switchyard/adapter-kit';
+import { assertCron } from 'switchyard/adapter-kit';
 import { DEFAULT_ETL_NODES, prefectTaskSchema } from './task-schema.js';
 // compile.ts imports only errors and types: cheap enough for the synchronous validate().
 import { compileDag } from './local/compile.js';
@@ -67,7 +67,7 @@ export function createPrefectAdapter(options: PrefectAdapterOptions = {}): Orche
     context: StageContext,
     etlSources?: ScheduledEtlTask['sources'],
   ): Promise<DagResult> => {
-    const [{ runDag }, { resolveHandler }, etl] = await Promise.all([import('./local/engine.js'), import('../../src/handler.js'), import('./local/etl.js')]);
+    const [{ runDag }, { resolveHandler }, etl] = await Promise.all([import('./local/engine.js'), import('switchyard/adapter-kit'), import('./local/etl.js')]);
     const path = `${context.stageId}.nodes`;
     const dag = compile(nodes, path);
     const handlers = dag.ids.map((id, i) => {
@@ -125,7 +125,7 @@ export function createPrefectAdapter(options: PrefectAdapterOptions = {}): Orche
     assertCron(task.schedule, task.timezone, `${context.stageId}.schedule`);
     const { registerEtlSchedule } = await import('./local/register.js');
     const schedule = task.register === false ? undefined : await registerEtlSchedule(task, context);
-    const { nextRunAt } = await import('../../src/schedule/timing.js');
+    const { nextRunAt } = await import('switchyard/adapter-kit');
     const input = task.input !== undefined ? task.input : context.input;
     const result = await runNodes(task.nodes ?? DEFAULT_ETL_NODES, task, input, task.report, context, task.sources ?? []);
     return {

@@ -3,7 +3,7 @@
  * cron and interval schedules fired by bree; a real Prefect server is the scale-out (./server/).
  * This barrel imports no engine SDK: bree and undici load only when used.
  */
-import type { OrchestratorAdapter } from '../../src/adapter.js';
+import type { OrchestratorAdapter } from 'switchyard/adapter-kit';
 import { createPrefectAdapter } from './adapter.js';
 
 export { createPrefectAdapter } from './adapter.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isAgentLike } from '../../src/handler.js';
-import type { AgentLike, Handler } from '../../src/handler.js';
+import { isAgentLike } from 'switchyard/adapter-kit';
+import type { AgentLike, Handler } from 'switchyard/adapter-kit';
 import { deploymentTaskSchema, reportSchema } from './server/schema.js';
 
 /**

@@ -1,4 +1,4 @@
 import { MemoryRunStore } from 'switchyard';
-import { describeStoreConformance } from './store-conformance.js';
+import { describeStoreConformance } from 'switchyard/adapter-kit/testing';
 
 describeStoreConformance('memory', { open: async () => new MemoryRunStore() });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWaitingForApproval } from 'switchyard';
 import type { WaitingForApproval } from 'switchyard';
 import { createAdapter } from 'switchyard/langgraph';
-import { createTestContext } from 'switchyard/testing';
+import { createTestContext } from 'switchyard/adapter-kit/testing';
 import { startPostgres } from './support/postgres.js';
 import type { PostgresServer } from './support/postgres.js';
 import { releaseTask } from './support/langgraph-release.js';

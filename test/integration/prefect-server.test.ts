@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HybridOrchestrator } from 'switchyard';
 import { createAdapter } from 'switchyard/prefect';
-import { createTestContext } from 'switchyard/testing';
+import { createTestContext } from 'switchyard/adapter-kit/testing';
 import {
   PrefectClient,
   PrefectWorker,

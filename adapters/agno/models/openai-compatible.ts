@@ -1,8 +1,8 @@
 import type OpenAIClient from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming, ChatCompletionChunk, ChatCompletion } from 'openai/resources/chat/completions';
 import pRetry from 'p-retry';
-import { SwitchyardError } from '../../../src/errors.js';
-import { parseRetryAfter } from '../../../src/retry-after.js';
+import { SwitchyardError } from 'switchyard/adapter-kit';
+import { parseRetryAfter } from 'switchyard/adapter-kit';
 import { abortError, sleep } from '../run-helpers.js';
 import type { Usage } from '../types.js';
 import type { ChatMessage, ChatRequest, ChatResponse, ChatStreamPart, ChatToolCall, ModelProvider } from './types.js';

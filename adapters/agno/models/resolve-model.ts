@@ -1,4 +1,4 @@
-import { SwitchyardError } from '../../../src/errors.js';
+import { SwitchyardError } from 'switchyard/adapter-kit';
 import { openAICompatible } from './openai-compatible.js';
 import type { OpenAICompatibleOptions } from './openai-compatible.js';
 import { isModelProvider } from './types.js';

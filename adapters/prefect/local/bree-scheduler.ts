@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type BreeType from 'bree';
-import { SwitchyardError } from '../../../src/errors.js';
-import type { ScheduleRecord } from '../../../src/store/types.js';
-import { nextRunAt } from '../../../src/schedule/timing.js';
-import type { FireTrigger, Scheduler, SchedulerEvent, SchedulerOptions, StopOptions, StopReport } from '../../../src/schedule/types.js';
+import { SwitchyardError } from 'switchyard/adapter-kit';
+import type { ScheduleRecord } from 'switchyard/adapter-kit';
+import { nextRunAt } from 'switchyard/adapter-kit';
+import type { FireTrigger, Scheduler, SchedulerEvent, SchedulerOptions, StopOptions, StopReport } from 'switchyard/adapter-kit';
 
 interface ActiveRun {
   readonly scheduleId: string;

@@ -1,5 +1,5 @@
-import { SwitchyardError } from '../../../src/errors.js';
-import type { HandlerBinding } from '../../../src/handler.js';
+import { SwitchyardError } from 'switchyard/adapter-kit';
+import type { HandlerBinding } from 'switchyard/adapter-kit';
 import type { DagNodeSpec, RetryOption } from '../task-schema.js';
 
 /**

@@ -1,7 +1,7 @@
 import pRetry from 'p-retry';
-import { SwitchyardError, toSwitchyardError } from '../../../src/errors.js';
-import type { SerializedError, StageContext } from '../../../src/adapter.js';
-import type { Handler } from '../../../src/handler.js';
+import { SwitchyardError, toSwitchyardError } from 'switchyard/adapter-kit';
+import type { SerializedError, StageContext } from 'switchyard/adapter-kit';
+import type { Handler } from 'switchyard/adapter-kit';
 import type { RetryOption } from '../task-schema.js';
 import type { CompiledDag } from './compile.js';
 

@@ -1,8 +1,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { SwitchyardError } from '../../../src/errors.js';
-import type { StageContext } from '../../../src/adapter.js';
-import type { Handler } from '../../../src/handler.js';
+import { SwitchyardError } from 'switchyard/adapter-kit';
+import type { StageContext } from 'switchyard/adapter-kit';
+import type { Handler } from 'switchyard/adapter-kit';
 import type { EtlSource } from '../task-schema.js';
 import type { DagNodeInput } from './engine.js';
 

@@ -1,5 +1,5 @@
-import type { StageContext } from '../../../src/adapter.js';
-import { createScheduleRecord } from '../../../src/schedule/records.js';
+import type { StageContext } from 'switchyard/adapter-kit';
+import { createScheduleRecord } from 'switchyard/adapter-kit';
 import type { ScheduledEtlTask } from '../task-schema.js';
 
 export interface RegistrationOutcome {
@@ -19,7 +19,7 @@ export function etlScheduleId(pipelineName: string, stageId: string): string {
  * cron or zone is updated in place. Code pipelines (no file) cannot be re-run by a scheduler, so they are not registered.
  */
 export async function registerEtlSchedule(task: ScheduledEtlTask, context: StageContext): Promise<RegistrationOutcome> {
-  const { openRunStore } = await import('../../../src/store/index.js');
+  const { openRunStore } = await import('switchyard/adapter-kit');
   const store = await openRunStore(context.home);
   try {
     const run = await store.getRun(context.runId);

@@ -1,4 +1,4 @@
-import { SwitchyardError } from '../../../src/errors.js';
+import { SwitchyardError } from 'switchyard/adapter-kit';
 import type { ServerOptions } from './schema.js';
 
 /** The API version this client speaks (Prefect 3's `SERVER_API_VERSION`), sent as `X-PREFECT-API-VERSION`. */

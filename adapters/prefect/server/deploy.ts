@@ -1,4 +1,4 @@
-import { SwitchyardError } from '../../../src/errors.js';
+import { SwitchyardError } from 'switchyard/adapter-kit';
 import type { PrefectClient } from './client.js';
 import type { Deployment, DeploymentScheduleCreate, Flow, WorkPool } from './types.js';
 

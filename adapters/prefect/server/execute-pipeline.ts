@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { SwitchyardError } from '../../../src/errors.js';
+import { SwitchyardError } from 'switchyard/adapter-kit';
 import type { FlowRunExecutor, FlowRunJob, FlowRunOutcome } from './worker.js';
 
 /** The part of HybridOrchestrator the worker needs; the real one is the default. */
@@ -22,7 +22,7 @@ export interface PipelineExecutorOptions {
 export function pipelineExecutor(options: PipelineExecutorOptions = {}): FlowRunExecutor & { close(): Promise<void> } {
   let runner: Promise<PipelineRunner & { close?(): Promise<void> }> | undefined = options.runner ? Promise.resolve(options.runner) : undefined;
   const getRunner = () => {
-    runner ??= import('../../../src/index.js').then(({ HybridOrchestrator }) => new HybridOrchestrator() as unknown as PipelineRunner & { close?(): Promise<void> });
+    runner ??= import('switchyard/adapter-kit').then(({ HybridOrchestrator }) => new HybridOrchestrator() as unknown as PipelineRunner & { close?(): Promise<void> });
     return runner;
   };
   const execute = async (job: FlowRunJob): Promise<FlowRunOutcome> => {

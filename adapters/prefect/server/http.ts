@@ -1,7 +1,7 @@
 import type { Agent } from 'undici';
-import { sleep, timeoutSignal } from '../../../src/abort.js';
-import { parseRetryAfter } from '../../../src/retry-after.js';
-import { SwitchyardError } from '../../../src/errors.js';
+import { sleep, timeoutSignal } from 'switchyard/adapter-kit';
+import { parseRetryAfter } from 'switchyard/adapter-kit';
+import { SwitchyardError } from 'switchyard/adapter-kit';
 import { PREFECT_API_VERSION, type ResolvedServerOptions } from './config.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';

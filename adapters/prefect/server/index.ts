@@ -6,7 +6,7 @@
 export { PrefectClient } from './client.js';
 export type { PrefectClientOptions } from './client.js';
 export { PrefectHttp, formatDetail } from './http.js';
-export { parseRetryAfter } from '../../../src/retry-after.js';
+export { parseRetryAfter } from 'switchyard/adapter-kit';
 export type { RequestStats, HttpOptions } from './http.js';
 export { PREFECT_API_VERSION, resolveServerOptions } from './config.js';
 export type { ResolvedServerOptions } from './config.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
-import type { SerializedError } from '../../../src/adapter.js';
+import type { SerializedError } from 'switchyard/adapter-kit';
 import type { PrefectClient } from './client.js';
 import { setState } from './set-state.js';
 import type { LogCreate, StateCreate, StateType, TaskRunInput } from './types.js';

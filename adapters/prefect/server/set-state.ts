@@ -1,6 +1,6 @@
-import { SwitchyardError } from '../../../src/errors.js';
+import { SwitchyardError } from 'switchyard/adapter-kit';
 import type { PrefectClient } from './client.js';
-import { sleep } from '../../../src/abort.js';
+import { sleep } from 'switchyard/adapter-kit';
 import type { State, StateCreate } from './types.js';
 
 export type RunKind = 'flow_run' | 'task_run';

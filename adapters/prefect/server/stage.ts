@@ -1,4 +1,4 @@
-import type { SerializedError, StageContext } from '../../../src/adapter.js';
+import type { SerializedError, StageContext } from 'switchyard/adapter-kit';
 import { PrefectClient } from './client.js';
 import { PrefectDagReporter } from './reporter.js';
 import type { DeploymentTask, ReportOptions } from './schema.js';

@@ -1,7 +1,7 @@
-import { SwitchyardError } from '../../../src/errors.js';
-import type { EngineEvent } from '../../../src/events/types.js';
+import { SwitchyardError } from 'switchyard/adapter-kit';
+import type { EngineEvent } from 'switchyard/adapter-kit';
 import type { PrefectClient } from './client.js';
-import { sleep } from '../../../src/abort.js';
+import { sleep } from 'switchyard/adapter-kit';
 import { setState } from './set-state.js';
 import { FINAL_STATE_TYPES, type FlowRun, type StateType } from './types.js';
 

@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { SwitchyardError, toSwitchyardError } from '../../../src/errors.js';
+import { SwitchyardError, toSwitchyardError } from 'switchyard/adapter-kit';
 import type { PrefectClient } from './client.js';
-import { sleep } from '../../../src/abort.js';
+import { sleep } from 'switchyard/adapter-kit';
 import { setState } from './set-state.js';
 import type { FlowRun, LogCreate } from './types.js';
 

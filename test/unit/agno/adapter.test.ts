@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { HybridOrchestrator, Resources } from 'switchyard';
 import type { ResourceRegistry } from 'switchyard';
 import { Agent, createAdapter, functionAgent, mergeInput, openAICompatible, tool } from 'switchyard/agno';
-import { createTestContext } from 'switchyard/testing';
+import { createTestContext } from 'switchyard/adapter-kit/testing';
 import { answer, startChatServer, toolCall } from './chat-server.js';
 
 const adapter = createAdapter();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { FunctionAgent, functionAgent } from 'switchyard/agno';
 import type { AgentEvent } from 'switchyard/agno';
 import { resolveHandler, Resources } from 'switchyard';
-import { createTestContext } from 'switchyard/testing';
+import { createTestContext } from 'switchyard/adapter-kit/testing';
 
 describe('FunctionAgent', () => {
   it('runs executor with input and output transformers (seed 003 worker)', async () => {

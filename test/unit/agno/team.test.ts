@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Agent, Team, functionAgent, openAICompatible } from 'switchyard/agno';
 import type { AgentEvent } from 'switchyard/agno';
 import { isAgentLike, resolveHandler, Resources } from 'switchyard';
-import { createTestContext } from 'switchyard/testing';
+import { createTestContext } from 'switchyard/adapter-kit/testing';
 import { answer, startChatServer, toolCall } from './chat-server.js';
 
 const upper = functionAgent('upper', (x: string) => x.toUpperCase(), { role: 'shouts' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SwitchyardError } from 'switchyard';
-import { createTestContext } from 'switchyard/testing';
+import { createTestContext } from 'switchyard/adapter-kit/testing';
 import { createPrefectAdapter } from 'switchyard/prefect';
 import * as abort from '../../../src/abort.js';
 import { didYouMean } from '../../../src/did-you-mean.js';

@@ -6,7 +6,7 @@ import { Annotation, END, MemorySaver, START, StateGraph, interrupt } from '@lan
 import { Resources, isWaitingForApproval } from 'switchyard';
 import type { WaitingForApproval } from 'switchyard';
 import { createAdapter } from 'switchyard/langgraph';
-import { createTestContext } from 'switchyard/testing';
+import { createTestContext } from 'switchyard/adapter-kit/testing';
 import { tempHome, uniqueRunId } from './helpers.js';
 
 const home = tempHome();

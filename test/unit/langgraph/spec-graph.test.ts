@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Resources, isWaitingForApproval } from 'switchyard';
 import type { Handler } from 'switchyard';
 import { createAdapter } from 'switchyard/langgraph';
-import { createTestContext } from 'switchyard/testing';
+import { createTestContext } from 'switchyard/adapter-kit/testing';
 import { tempHome, uniqueRunId } from './helpers.js';
 
 const home = tempHome();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Resources } from 'switchyard';
 import { createAdapter, defineWorkflow, type SwitchyardWorkflowContext } from 'switchyard/llamaindex';
-import { createTestContext } from 'switchyard/testing';
+import { createTestContext } from 'switchyard/adapter-kit/testing';
 import { tempDir } from './helpers.js';
 
 // A user's own workflow, written the way seed 001 shows: typed events, steps, fan-out and fan-in.

@@ -3,7 +3,7 @@ import { Resources, SwitchyardError } from 'switchyard';
 import type { AgentLike, Handler } from 'switchyard';
 import { createPrefectAdapter, compileDag, prefectTaskSchema } from 'switchyard/prefect';
 import type { DagNodeInput, DagResult } from 'switchyard/prefect';
-import { createTestContext } from 'switchyard/testing';
+import { createTestContext } from 'switchyard/adapter-kit/testing';
 
 const adapter = createPrefectAdapter();
 const run = (task: unknown, options: Parameters<typeof createTestContext>[0] = {}) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OrchestratorAdapter, ResourceRegistry } from 'switchyard';
-import { createTestContext } from 'switchyard/testing';
+import type { OrchestratorAdapter, ResourceRegistry } from '../../adapter.js';
+import { createTestContext } from './test-context.js';
 
 export interface ConformanceFixtures {
   /** A task that runs to completion quickly and emits at least one engine event. */

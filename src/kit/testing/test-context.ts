@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import type { HistoryEntry, ResourceRegistry, StageContext, ApprovalDecision } from './adapter.js';
-import type { EngineEvent } from './events/types.js';
-import { Resources } from './resources.js';
+import type { HistoryEntry, ResourceRegistry, StageContext, ApprovalDecision } from '../../adapter.js';
+import type { EngineEvent } from '../../events/types.js';
+import { Resources } from '../../resources.js';
 
 export interface TestContextOptions {
   readonly runId?: string;

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HistoryEntry, RunEvent, RunRecord, RunStore, ScheduleRecord } from 'switchyard';
+import type { HistoryEntry } from '../../adapter.js';
+import type { RunEvent } from '../../events/types.js';
+import type { RunRecord, RunStore, ScheduleRecord } from '../../store/types.js';
 
 export interface StoreConformanceOptions {
   /** A fresh, empty store. */

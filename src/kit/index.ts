@@ -1,0 +1,54 @@
+/**
+ * The adapter kit (`switchyard/adapter-kit`): everything an engine adapter may use from the core, and nothing else.
+ * Adapters import this entry (plus their own folder and their SDKs); the core reaches adapters only through the
+ * lazy loaders in `src/builtin-adapters.ts`. Testing helpers live at `switchyard/adapter-kit/testing`.
+ */
+
+// The seam: the adapter interface, the stage context, waiting for a human.
+export { defineAdapter, waitForApproval, isWaitingForApproval } from '../adapter.js';
+export type {
+  OrchestratorAdapter,
+  AdapterLoader,
+  StageContext,
+  HistoryEntry,
+  SerializedError,
+  ApprovalDecision,
+  ResourceRegistry,
+  ValidationContext,
+  HealthStatus,
+  WaitingForApproval,
+} from '../adapter.js';
+export type { EngineEvent, PendingApprovalInfo, StageStatus, RunStatus } from '../events/types.js';
+
+// Errors: one base class with a closed union of codes.
+export { SwitchyardError, invalidInput, isSwitchyardError, toSwitchyardError, describeValue, ERROR_CODES } from '../errors.js';
+export type { ErrorCode, SwitchyardErrorOptions } from '../errors.js';
+
+// Abort and timeout helpers: one withTimeout, one raceAbort.
+export { NEVER_ABORTED, abortError, throwIfAborted, sleep, withTimeout, timeoutSignal, raceAbort } from '../abort.js';
+export { parseRetryAfter } from '../retry-after.js';
+
+// Handlers, agents and named resources.
+export { resolveHandler, unknownHandlerError, isAgentLike } from '../handler.js';
+export type { Handler, AgentLike, AgentLikeResult, HandlerBinding } from '../handler.js';
+export { Resources, KNOWN_KINDS } from '../resources.js';
+
+// Expressions (JSONata in files, functions in code).
+export { compileExpression, toEvaluator } from '../pipeline/expressions.js';
+export type { Evaluator } from '../pipeline/expressions.js';
+export type { ExpressionScope } from '../pipeline/schema.js';
+
+// The one retry dialect, shared by stages, graph nodes, DAG tasks and agents.
+export { retrySchema } from '../pipeline/schema.js';
+export type { RetryPolicy } from '../pipeline/schema.js';
+
+// The scheduler seam (the embedded scheduler is an adapter of it) and schedule timing.
+export { nextRunAt, assertCron, assertTimezone, parseDuration } from '../schedule/timing.js';
+export { createScheduleRecord } from '../schedule/records.js';
+export type { Scheduler, SchedulerFactory, SchedulerOptions, SchedulerEvent, StopOptions, StopReport, FireTrigger, ScheduledRunner, ScheduledRunOutcome } from '../schedule/types.js';
+export type { ScheduleRecord } from '../store/types.js';
+
+// The model-provider seam: the interface, and the built-in OpenAI-compatible providers loaded on first use.
+export { isModelProvider } from '../models/types.js';
+export type { ModelProvider, ChatMessage, ChatRequest, ChatResponse, ChatStreamPart, ChatToolCall, ChatToolSpec, Usage } from '../models/types.js';
+export { loadModelProviders } from '../models/load.js';
