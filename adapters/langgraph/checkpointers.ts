@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
-import { SwitchyardError } from 'switchyard/adapter-kit';
+import { SwitchyardError, ensurePrivateFile } from 'switchyard/adapter-kit';
 
 /** Environment variable naming the checkpoint store for every langgraph stage (`postgres://...` or a SQLite path). */
 export const CHECKPOINT_URL_ENV = 'SWITCHYARD_CHECKPOINT_URL';
@@ -66,7 +65,7 @@ export class CheckpointerPool {
 async function open(target: CheckpointTarget): Promise<BaseCheckpointSaver> {
   if (target.kind === 'sqlite') {
     const { SqliteSaver } = await import('@langchain/langgraph-checkpoint-sqlite');
-    if (target.location !== ':memory:') mkdirSync(dirname(target.location), { recursive: true });
+    if (target.location !== ':memory:') ensurePrivateFile(target.location, 'checkpoints');
     return SqliteSaver.fromConnString(target.location);
   }
   const [{ PostgresSaver }, pg] = await Promise.all([import('@langchain/langgraph-checkpoint-postgres'), import('pg')]);

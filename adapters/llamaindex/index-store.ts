@@ -1,6 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SwitchyardError } from 'switchyard/adapter-kit';
+import { SwitchyardError, ensurePrivateDir } from 'switchyard/adapter-kit';
 import type { Chunk } from './chunking.js';
 import { Corpus } from './corpus.js';
 import type { DocumentFormat } from './readers.js';
@@ -80,11 +80,11 @@ export async function requireIndex(home: string, name: string, path = 'task.inde
 
 /** Writes the index atomically (each file to a temporary name, then renamed). */
 export async function saveIndex(stored: StoredIndex): Promise<void> {
-  await mkdir(stored.dir, { recursive: true });
+  ensurePrivateDir(stored.dir, 'index');
   const write = async (file: string, value: unknown) => {
     const target = join(stored.dir, file);
     const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(tmp, JSON.stringify(value));
+    await writeFile(tmp, JSON.stringify(value), { mode: 0o600 });
     await rename(tmp, target);
   };
   await write('chunks.json', stored.chunks);

@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
+import { ensurePrivateDir } from '../store/private-files.js';
 import { dirname, resolve } from 'node:path';
 import type { EventSink, RunEvent } from './types.js';
 
@@ -11,10 +12,10 @@ export class JsonlSink implements EventSink {
 
   constructor(file: string) {
     this.file = resolve(file);
-    mkdirSync(dirname(this.file), { recursive: true });
+    ensurePrivateDir(dirname(this.file), 'events');
   }
 
   handle(event: RunEvent): void {
-    appendFileSync(this.file, `${JSON.stringify(event)}\n`);
+    appendFileSync(this.file, `${JSON.stringify(event)}\n`, { mode: 0o600 });
   }
 }

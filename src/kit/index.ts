@@ -28,6 +28,9 @@ export type { ErrorCode, SwitchyardErrorOptions } from '../errors.js';
 export { NEVER_ABORTED, abortError, throwIfAborted, sleep, withTimeout, timeoutSignal, raceAbort } from '../abort.js';
 export { parseRetryAfter } from '../retry-after.js';
 
+// Files under the switchyard home are private to their owner (0700 folders, 0600 files), whatever the umask.
+export { ensurePrivateDir, ensurePrivateFile } from '../store/private-files.js';
+
 // Handlers, agents and named resources.
 export { resolveHandler, unknownHandlerError, isAgentLike } from '../handler.js';
 export type { Handler, AgentLike, AgentLikeResult, HandlerBinding } from '../handler.js';
@@ -52,3 +55,6 @@ export type { ScheduleRecord } from '../store/types.js';
 export { isModelProvider } from '../models/types.js';
 export type { ModelProvider, ChatMessage, ChatRequest, ChatResponse, ChatStreamPart, ChatToolCall, ChatToolSpec, Usage } from '../models/types.js';
 export { loadModelProviders } from '../models/load.js';
+
+// The worker seam: a queue of claimable work the core's Worker drives (the Prefect adapter's work pool is one).
+export type { WorkSource, WorkItem, WorkerInfo, ClaimOutcome, FinalState, WorkResult, WorkLogLine, WorkLogLevel, WorkJob, WorkOutcome, WorkExecutor, WorkerEvent } from '../worker/source.js';

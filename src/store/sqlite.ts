@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
+import { PRIVATE_FILE_MODE, ensurePrivateFile } from './private-files.js';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { HistoryEntry } from '../adapter.js';
@@ -168,8 +169,10 @@ export class SqliteRunStore implements RunStore {
 
 /** Opens (creating when needed) `<home>/switchyard.sqlite`. better-sqlite3 is loaded only here, on first use. */
 export async function openSqliteRunStore(home: string): Promise<SqliteRunStore> {
-  mkdirSync(home, { recursive: true });
   const file = join(home, RUN_STORE_FILE);
+  ensurePrivateFile(file);
+  // SQLite gives new -wal and -shm files the database's mode; narrow ones an earlier version left behind.
+  for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) chmodSync(file + suffix, PRIVATE_FILE_MODE);
   const { default: Database } = await import('better-sqlite3');
   return new SqliteRunStore(new Database(file), file);
 }

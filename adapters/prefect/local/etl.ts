@@ -1,6 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { SwitchyardError } from 'switchyard/adapter-kit';
+import { SwitchyardError, ensurePrivateDir } from 'switchyard/adapter-kit';
 import type { StageContext } from 'switchyard/adapter-kit';
 import type { Handler } from 'switchyard/adapter-kit';
 import type { EtlSource } from '../task-schema.js';
@@ -63,10 +63,10 @@ async function readRecords(file: string, path: string): Promise<unknown[]> {
 
 async function loadRecords(data: unknown, context: StageContext): Promise<{ file: string; records: number }> {
   const dir = join(context.home, 'etl');
-  await mkdir(dir, { recursive: true });
+  ensurePrivateDir(dir, 'etl');
   const file = join(dir, `${safe(context.pipelineName)}.${safe(context.stageId)}.json`);
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify({ runId: context.runId, loadedAt: new Date().toISOString(), data }, null, 2));
+  await writeFile(tmp, JSON.stringify({ runId: context.runId, loadedAt: new Date().toISOString(), data }, null, 2), { mode: 0o600 });
   await rename(tmp, file);
   return { file, records: countRecords(data) };
 }

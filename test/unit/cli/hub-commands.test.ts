@@ -7,6 +7,8 @@ import { openRunStore } from 'switchyard';
 import { main } from '../../../src/cli/main.js';
 
 const MODULE = resolve(import.meta.dirname, '../../fixtures/hub/cli-module.ts');
+// The pipelines live in temporary folders; the operator trusts the fixtures folder as a module root.
+process.env.SWITCHYARD_MODULE_ROOTS = resolve(import.meta.dirname, '../../fixtures/hub');
 
 let out = '';
 let err = '';
