@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { SwitchyardError } from '../errors.js';
 
 export interface LoadedPipelineFile {
@@ -26,16 +26,42 @@ export async function readPipelineFile(path: string): Promise<LoadedPipelineFile
       details: { file },
     });
   }
-  if (extname(file).toLowerCase() === '.json') return { document: parseJson(text, file), file, baseDir: dirname(file) };
-  const parsed = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  // A byte-order mark means the same thing in both formats: nothing.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const json = extname(file).toLowerCase() === '.json';
+  // JSON.parse first for JSON's own messages; then the YAML parser (a superset of JSON) for what JSON.parse lets
+  // through silently: a duplicate key is refused in both formats, with its position.
+  if (json) parseJson(text, file);
+  const lineCounter = new LineCounter();
+  const parsed = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
   if (parsed.errors.length > 0) {
     const first = parsed.errors[0]!;
     // prettyErrors adds " at line L, column C:" and a code frame on further lines: keep one line, position once.
     const why = lowerFirst((first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?\s*$/, '').replace(/:\s*$/, ''));
     const where = first.linePos?.[0] ? `line ${first.linePos[0].line}, column ${first.linePos[0].col}` : 'document';
-    throw new SwitchyardError('INVALID_PIPELINE', `${where}: expected valid YAML or JSON; ${why}`, { file, path: where });
+    throw new SwitchyardError('INVALID_PIPELINE', `${where}: expected valid ${json ? 'JSON' : 'YAML or JSON'}; ${why}`, { file, path: where });
   }
-  return { document: parsed.toJS(), file, baseDir: dirname(file) };
+  return { document: toJs(parsed, lineCounter, file), file, baseDir: dirname(file) };
+}
+
+/** The YAML document as plain data; alias problems (a missing anchor, a billion-laughs bomb) become user errors with a position. */
+function toJs(parsed: Document, lineCounter: LineCounter, file: string): unknown {
+  try {
+    return parsed.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    const unresolved = /^Unresolved alias[^:]*: (.+)$/.exec(error.message)?.[1];
+    let offset: number | undefined;
+    visit(parsed, {
+      Alias(_, node) {
+        if (offset === undefined && (unresolved === undefined || node.source === unresolved)) offset = node.range?.[0];
+      },
+    });
+    const pos = offset === undefined ? undefined : lineCounter.linePos(offset);
+    const where = pos ? `line ${pos.line}, column ${pos.col}` : 'document';
+    const why = unresolved !== undefined ? `the alias *${unresolved} refers to no anchor set before it` : 'aliases expand to too many nodes (more than 100 alias uses): the document looks like a YAML alias bomb';
+    throw new SwitchyardError('INVALID_PIPELINE', `${where}: expected valid YAML; ${why}`, { file, path: where, cause: error });
+  }
 }
 
 /** A `.json` pipeline: JSON.parse, its message, and its position as line and column. */
