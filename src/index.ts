@@ -75,12 +75,10 @@ export {
   listAllProfiles,
   registerOrchestrator,
   loadOrchestratorProfiles,
-  select,
-  recommend,
-  select_orchestrator,
-  recommend_orchestrator,
-  get_orchestrator_guide,
 } from './selector/index.js';
 export type { SelectInput, SelectDecision, SelectRule, SelectFlags, Recommendation, RecommendReason, RankedAlternative, PlanStage, OrchestratorSelectorOptions, RegisterOptions } from './selector/index.js';
-export { profileSchema, parseProfile, loadProfileFile, loadProfilesDir, builtinProfiles, BUILTIN_TYPES, OrchestratorType } from './profiles/index.js';
+export { profileSchema, parseProfile, loadProfileFile, loadProfilesDir, builtinProfiles, BUILTIN_TYPES } from './profiles/index.js';
 export type { OrchestratorProfile, ProfileInput, ProfileIntent, GuideEntry, BuiltinOrchestratorType, OrchestratorTypeName } from './profiles/index.js';
+// Seed 002's names and the other aliases (select_orchestrator, recommend_orchestrator, get_orchestrator_guide,
+// select, recommend, OrchestratorType): one module, so the exports above have one name per thing.
+export * from './compat.js';

@@ -22,7 +22,7 @@ export async function decideEngine(hints: AutoStageHints, path: string): Promise
   // Imported on demand: pipelines without `auto` stages never load the selector and its profiles.
   const selector = await import('../selector/index.js');
   if (hints.taskType !== undefined) {
-    const decision = selector.select({
+    const decision = selector.selectOrchestrator({
       taskType: hints.taskType,
       requiresState: hints.requires?.state ?? false,
       requiresRouting: hints.requires?.routing ?? false,
@@ -30,7 +30,7 @@ export async function decideEngine(hints: AutoStageHints, path: string): Promise
     });
     return { type: decision.type, reasons: [`selector: taskType=${hints.taskType}`, ...decision.rulePath] };
   }
-  const rec = selector.recommend(hints.description!);
+  const rec = selector.recommendOrchestrator(hints.description!);
   const confidence = ` (confidence ${rec.confidence.toFixed(2)})`;
   const reasons = rec.reasons.map((r) => `${r.label}: matched "${r.match}" (${r.type}, weight ${r.weight})`);
   return { type: rec.type, reasons: [`recommender: ${JSON.stringify(hints.description)}${confidence}`, ...reasons] };

@@ -129,15 +129,18 @@ export class HybridOrchestrator {
     return streamOf((sink) => this.run(pipeline, { ...options, sinks: [...(options.sinks ?? []), sink] }));
   }
 
-  /** Seed 002's `execute({ stages })`. */
+  /**
+   * Seed 002's `execute({ stages })`: the alias of `run` for code ported from the seed (the other seed aliases are
+   * in src/compat.ts). The pipeline is named `hybrid` unless the task names it.
+   */
   execute(task: { readonly stages: readonly (StageSpec | Record<string, unknown>)[]; readonly name?: string; readonly goal?: string } & Record<string, unknown>, options: RunOptions = {}): Promise<PipelineResult> {
     return this.run({ ...task, name: task.name ?? 'hybrid' }, options);
   }
 
   /** Seed 002's `recommend_orchestrator`: `{ type, profile, confidence, reasons, alternatives, plan? }` for a description. */
   async recommendOrchestrator(description: string): Promise<Recommendation> {
-    const { recommend } = await import('../selector/index.js');
-    return recommend(description);
+    const { recommendOrchestrator } = await import('../selector/index.js');
+    return recommendOrchestrator(description);
   }
 
   /**

@@ -6,14 +6,6 @@ import type { OrchestratorProfile } from './schema.js';
 export const BUILTIN_TYPES = ['agno', 'langgraph', 'llamaindex', 'prefect'] as const;
 export type BuiltinOrchestratorType = (typeof BUILTIN_TYPES)[number];
 
-/** Seed 002's `OrchestratorType` enum, for code ported from it. */
-export const OrchestratorType = {
-  AGNO: 'agno',
-  LANGGRAPH: 'langgraph',
-  LLAMAINDEX: 'llamaindex',
-  PREFECT: 'prefect',
-} as const satisfies Record<string, BuiltinOrchestratorType>;
-
 /** Any orchestrator type: a built-in one or a registered custom one. */
 export type OrchestratorTypeName = BuiltinOrchestratorType | (string & {});
 

@@ -15,18 +15,11 @@ export function resetDefaultSelector(): void {
   shared = undefined;
 }
 
-/** Seed 002's flags, also accepted in snake_case for code ported from Python. */
+/** Seed 002's flags (`select_orchestrator` in ../compat.ts also takes them in snake_case). */
 export interface SelectFlags {
   readonly requiresState?: boolean;
   readonly requiresRouting?: boolean;
   readonly requiresScheduling?: boolean;
-}
-
-interface SnakeSelectInput {
-  readonly task_type: string;
-  readonly requires_state?: boolean;
-  readonly requires_routing?: boolean;
-  readonly requires_scheduling?: boolean;
 }
 
 /**
@@ -64,28 +57,3 @@ export function registerOrchestrator(profile: ProfileInput | OrchestratorProfile
 export function loadOrchestratorProfiles(dir: string): Promise<OrchestratorProfile[]> {
   return defaultSelector().loadProfiles(dir);
 }
-
-/** Alias of `selectOrchestrator` for the hub contract. */
-export const select = (input: SelectInput): SelectDecision => defaultSelector().select(input);
-/** Alias of `recommendOrchestrator` for the hub contract. */
-export const recommend = (description: string): Recommendation => defaultSelector().recommend(description);
-
-/** Python-style alias: accepts `{ task_type, requires_state, ... }` or `(task_type, { requires_state, ... })`. */
-export function select_orchestrator(
-  input: SnakeSelectInput | SelectInput | string,
-  flags: Omit<SnakeSelectInput, 'task_type'> & SelectFlags = {},
-): SelectDecision {
-  if (typeof input === 'string') return selectOrchestrator(input, fromSnake({ task_type: input, ...flags }));
-  return selectOrchestrator('task_type' in input ? { taskType: input.task_type, ...fromSnake(input) } : input);
-}
-
-function fromSnake(input: Partial<SnakeSelectInput> & SelectFlags): SelectFlags {
-  return {
-    requiresState: input.requiresState ?? input.requires_state,
-    requiresRouting: input.requiresRouting ?? input.requires_routing,
-    requiresScheduling: input.requiresScheduling ?? input.requires_scheduling,
-  };
-}
-
-export const recommend_orchestrator = recommendOrchestrator;
-export const get_orchestrator_guide = getOrchestratorGuide;

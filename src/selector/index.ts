@@ -16,10 +16,5 @@ export {
   listAllProfiles,
   registerOrchestrator,
   loadOrchestratorProfiles,
-  select,
-  recommend,
-  select_orchestrator,
-  recommend_orchestrator,
-  get_orchestrator_guide,
 } from './api.js';
 export type { SelectFlags } from './api.js';

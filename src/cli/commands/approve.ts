@@ -1,3 +1,6 @@
+import { invalidInput } from '../../errors.js';
+import { type HubCliOptions, runInHub } from '../hub.js';
+import { parseJsonOption } from '../json-option.js';
 import type { DefineCommand } from '../output.js';
 
 const HELP = `
@@ -19,8 +22,26 @@ export const defineApprove: DefineCommand = (program, setExitCode) => {
     .option('--json', 'print the result object as JSON')
     .option('--home <dir>', 'switchyard home')
     .addHelpText('after', HELP)
-    .action(async (runId: string, options: { stage?: string; data?: string; by?: string; json?: boolean; home?: string }) => {
-      const { approveAction } = await import('./hub-actions.js');
-      setExitCode(await approveAction(runId, options));
+    .action(async (runId: string, options: ApproveCliOptions) => {
+      setExitCode(await approve(runId, options));
     });
 };
+
+interface ApproveCliOptions extends HubCliOptions {
+  stage?: string;
+  data?: string;
+  by?: string;
+}
+
+async function approve(runId: string, options: ApproveCliOptions): Promise<number> {
+  const data = parseJsonOption(options.data, '--data');
+  if (data !== undefined && (typeof data !== 'object' || data === null || Array.isArray(data))) throw invalidInput('--data', 'a JSON object', data);
+  return runInHub(options, (hub, common) =>
+    hub.approve(runId, {
+      ...common,
+      ...(options.stage ? { stageId: options.stage } : {}),
+      ...(data ? { data: data as Record<string, unknown> } : {}),
+      ...(options.by ? { by: options.by } : {}),
+    }),
+  );
+}

@@ -1,4 +1,5 @@
-import type { DefineCommand } from '../output.js';
+import { invalidInput } from '../../errors.js';
+import { type DefineCommand, printJson } from '../output.js';
 
 const HELP = `
 Creates (or updates) a Prefect deployment for a pipeline file: the flow (named after the pipeline),
@@ -12,7 +13,7 @@ Examples:
   $ switchyard deploy report.yaml --pool etl --name hourly --interval 1h --json
   $ switchyard worker --pool etl`;
 
-export interface DeployCliOptions {
+interface DeployCliOptions {
   pool: string;
   cron?: string;
   interval?: string;
@@ -43,7 +44,71 @@ export const defineDeploy: DefineCommand = (program) => {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', HELP)
     .action(async (file: string, options: DeployCliOptions) => {
-      const { runDeploy } = await import('./deploy-action.js');
-      await runDeploy(file, options);
+      await deploy(file, options);
     });
 };
+
+/** Validates the pipeline and the schedule before anything reaches Prefect, then deploys. */
+async function deploy(file: string, options: DeployCliOptions): Promise<void> {
+  const { assertCron, assertTimezone, parseDuration } = await import('../../schedule/timing.js');
+  if (options.cron !== undefined && options.interval !== undefined) throw invalidInput('--interval', 'either --cron or --interval, not both', options.interval);
+  if (options.tz !== undefined) assertTimezone(options.tz, '--tz');
+  if (options.cron !== undefined) assertCron(options.cron, options.tz, '--cron');
+  const intervalMs = options.interval === undefined ? undefined : parseDuration(options.interval, '--interval');
+  if (intervalMs !== undefined && intervalMs < 1000) throw invalidInput('--interval', 'at least 1s', options.interval);
+  let input: unknown;
+  if (options.input !== undefined) {
+    try {
+      input = JSON.parse(options.input);
+    } catch {
+      throw invalidInput('--input', 'JSON', options.input);
+    }
+  }
+  const { readPipelineFile, validatePipeline } = await import('../../pipeline/index.js');
+  const loaded = await readPipelineFile(file);
+  await validatePipeline(loaded.document, { baseDir: loaded.baseDir });
+  if (typeof loaded.document !== 'object' || loaded.document === null) throw invalidInput(file, 'a pipeline object', loaded.document);
+
+  const { BUILTIN_PREFECT_SERVER } = await import('../../builtin-adapters.js');
+  const { PrefectClient, deployPipeline } = await BUILTIN_PREFECT_SERVER();
+  const client = new PrefectClient(options.apiUrl ? { url: options.apiUrl } : {});
+  try {
+    const result = await deployPipeline(client, {
+      pipeline: loaded.document as Record<string, unknown>,
+      pool: options.pool,
+      poolType: options.poolType,
+      name: options.name ?? 'default',
+      baseDir: loaded.baseDir,
+      ...(options.cron !== undefined ? { cron: options.cron } : {}),
+      ...(intervalMs !== undefined ? { intervalSeconds: intervalMs / 1000 } : {}),
+      ...(options.tz !== undefined ? { timezone: options.tz } : {}),
+      ...(input !== undefined ? { input } : {}),
+      ...(options.paused ? { paused: true } : {}),
+    });
+    const schedule = options.cron ? `cron "${options.cron}" (${options.tz ?? 'UTC'})` : options.interval ? `every ${options.interval}` : 'none (trigger it with a deployment stage)';
+    if (options.json) {
+      printJson({
+        deployment: result.fullName,
+        deploymentId: result.deployment.id,
+        flowId: result.flow.id,
+        pool: result.pool.name,
+        poolType: result.pool.type,
+        poolCreated: result.poolCreated,
+        schedule: options.cron ? { cron: options.cron, timezone: options.tz ?? 'UTC' } : intervalMs !== undefined ? { intervalSeconds: intervalMs / 1000 } : null,
+        api: client.url,
+      });
+    } else {
+      process.stdout.write(
+        [
+          `deployed ${result.fullName} (${result.deployment.id})`,
+          `  work pool: ${result.pool.name} (${result.pool.type}${result.poolCreated ? ', created' : ''})`,
+          `  schedule:  ${schedule}`,
+          `  run it:    switchyard worker --pool ${result.pool.name}`,
+          '',
+        ].join('\n'),
+      );
+    }
+  } finally {
+    await client.close();
+  }
+}

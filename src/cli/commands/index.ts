@@ -15,8 +15,9 @@ import { defineApprove } from './approve.js';
 import { defineReject } from './reject.js';
 
 /**
- * Every CLI command, one file each. Each file only declares its flags and help;
- * its action imports what it needs lazily.
+ * Every CLI command, one file each, holding its flags, help and action. Every file is loaded at start-up,
+ * so its top level imports only light modules (the CLI helpers in ../hub.ts and ../output.ts, the errors);
+ * its action imports the library lazily.
  * Add a line here when you add a command file.
  */
 export const COMMANDS: readonly DefineCommand[] = [

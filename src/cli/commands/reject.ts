@@ -1,3 +1,4 @@
+import { runInHub } from '../hub.js';
 import type { DefineCommand } from '../output.js';
 
 const HELP = `
@@ -20,7 +21,15 @@ export const defineReject: DefineCommand = (program, setExitCode) => {
     .option('--home <dir>', 'switchyard home')
     .addHelpText('after', HELP)
     .action(async (runId: string, options: { stage?: string; reason?: string; by?: string; json?: boolean; home?: string }) => {
-      const { rejectAction } = await import('./hub-actions.js');
-      setExitCode(await rejectAction(runId, options));
+      setExitCode(
+        await runInHub(options, (hub, common) =>
+          hub.reject(runId, {
+            ...common,
+            ...(options.stage ? { stageId: options.stage } : {}),
+            ...(options.reason ? { reason: options.reason } : {}),
+            ...(options.by ? { by: options.by } : {}),
+          }),
+        ),
+      );
     });
 };

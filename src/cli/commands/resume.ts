@@ -1,3 +1,4 @@
+import { runInHub } from '../hub.js';
 import type { DefineCommand } from '../output.js';
 
 const HELP = `
@@ -20,7 +21,6 @@ export const defineResume: DefineCommand = (program, setExitCode) => {
     .option('--home <dir>', 'switchyard home')
     .addHelpText('after', HELP)
     .action(async (id: string, options: { json?: boolean; jsonl?: string; home?: string }) => {
-      const { resumeAction } = await import('./hub-actions.js');
-      setExitCode(await resumeAction(id, options));
+      setExitCode(await runInHub(options, (hub, common) => hub.resume(id, common)));
     });
 };

@@ -1,3 +1,6 @@
+import { invalidInput } from '../../errors.js';
+import { type HubCliOptions, runInHub } from '../hub.js';
+import { parseJsonOption } from '../json-option.js';
 import type { DefineCommand } from '../output.js';
 
 const HELP = `
@@ -23,8 +26,22 @@ export const defineRun: DefineCommand = (program, setExitCode) => {
     .option('--deadline <ms>', 'overall deadline in milliseconds')
     .option('--home <dir>', 'switchyard home (default SWITCHYARD_HOME or ./.switchyard)')
     .addHelpText('after', HELP)
-    .action(async (file: string, options: { input?: string; json?: boolean; jsonl?: string; deadline?: string; home?: string }) => {
-      const { runAction } = await import('./hub-actions.js');
-      setExitCode(await runAction(file, options));
+    .action(async (file: string, options: RunCliOptions) => {
+      setExitCode(await runFile(file, options));
     });
 };
+
+interface RunCliOptions extends HubCliOptions {
+  input?: string;
+  deadline?: string;
+}
+
+async function runFile(file: string, options: RunCliOptions): Promise<number> {
+  const input = parseJsonOption(options.input, '--input');
+  let deadlineMs: number | undefined;
+  if (options.deadline !== undefined) {
+    deadlineMs = Number(options.deadline);
+    if (!Number.isInteger(deadlineMs) || deadlineMs <= 0) throw invalidInput('--deadline', 'a positive number of milliseconds', options.deadline);
+  }
+  return runInHub(options, (hub, common) => hub.run(file, { ...common, input, ...(deadlineMs ? { deadlineMs } : {}) }));
+}

@@ -1,4 +1,5 @@
-import type { DefineCommand } from '../output.js';
+import { type HubCliOptions, openHub } from '../hub.js';
+import { type DefineCommand, printJson } from '../output.js';
 
 const HELP = `
 Checks a pipeline file without running it: the schema, every stage's engine and task (through the
@@ -18,7 +19,19 @@ export const defineValidate: DefineCommand = (program, setExitCode) => {
     .option('--json', 'print { valid, name, stages } as JSON')
     .addHelpText('after', HELP)
     .action(async (file: string, options: { json?: boolean }) => {
-      const { validateAction } = await import('./hub-actions.js');
-      setExitCode(await validateAction(file, options));
+      setExitCode(await validateFile(file, options));
     });
 };
+
+async function validateFile(file: string, options: HubCliOptions): Promise<number> {
+  const hub = await openHub(options);
+  try {
+    const prepared = await hub.validate(file);
+    const stages = prepared.steps.flatMap((s) => (s.kind === 'stage' ? [{ id: s.id, type: s.type }] : [{ id: s.id, type: 'parallel' }, ...s.branches.map((b) => ({ id: b.id, type: b.type }))]));
+    if (options.json) printJson({ valid: true, file: prepared.file, name: prepared.name, stages });
+    else process.stdout.write(`${file}: valid pipeline "${prepared.name}" (${stages.map((s) => `${s.id}:${s.type}`).join(', ')})\n`);
+    return 0;
+  } finally {
+    await hub.close();
+  }
+}

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'switchyard-qa-profiles-'));
+const tmp = mkdtempSync(join(tmpdir(), 'switchyard-cli-profiles-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const agno = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../profiles/agno.json'), 'utf8')) as Record<string, unknown>;
 

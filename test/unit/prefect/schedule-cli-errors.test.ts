@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { runCli } from '../cli/run-cli.js';
 
 const etl = resolve(import.meta.dirname, '../../../examples/scheduled-etl/pipeline.yaml');
-const tmp = mkdtempSync(join(tmpdir(), 'switchyard-qa-schedule-'));
+const tmp = mkdtempSync(join(tmpdir(), 'switchyard-schedule-cli-'));
 let home: string;
 let n = 0;
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

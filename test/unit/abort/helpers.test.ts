@@ -3,11 +3,9 @@ import { SwitchyardError } from 'switchyard';
 import { createTestContext } from 'switchyard/adapter-kit/testing';
 import { createPrefectAdapter } from 'switchyard/prefect';
 import * as abort from '../../../src/abort.js';
-import { didYouMean } from '../../../src/did-you-mean.js';
-import { parseJsonOption } from '../../../src/cli/json-option.js';
 import * as agnoHelpers from '../../../adapters/agno/run-helpers.js';
 
-describe('helpers shared across parts live once in src/', () => {
+describe('the abort helpers live once in src/abort.ts', () => {
   it('agno uses the core abort helpers and the one NEVER_ABORTED signal', () => {
     expect(agnoHelpers.abortError).toBe(abort.abortError);
     expect(agnoHelpers.throwIfAborted).toBe(abort.throwIfAborted);
@@ -32,22 +30,9 @@ describe('helpers shared across parts live once in src/', () => {
     const plain = createTestContext({ engine: 'prefect', signal: AbortSignal.abort() });
     await expect(adapter.execute({ workflow: { nodes: [{ id: 'a', handler: () => 1 }] } } as never, plain)).rejects.toMatchObject({ code: 'CANCELLED', message: 'cancelled before the stage started' });
   });
-
-  it('parseJsonOption: absent, valid, and malformed JSON naming the flag', () => {
-    expect(parseJsonOption(undefined, '--input')).toBeUndefined();
-    expect(parseJsonOption('{"a":[1]}', '--input')).toEqual({ a: [1] });
-    expect(() => parseJsonOption('{bad', '--data')).toThrow(/^--data: expected JSON \(.+\); got "\{bad"$/);
-    expect(() => parseJsonOption('', '--input')).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', path: '--input', isUserError: true }));
-  });
-
-  it('didYouMean suggests only close candidates', () => {
-    expect(didYouMean('langgrph', ['agno', 'langgraph'])).toBe(' (did you mean "langgraph"?)');
-    expect(didYouMean('airflow', ['agno', 'langgraph', 'llamaindex', 'prefect'])).toBe('');
-    expect(didYouMean('x', [])).toBe('');
-  });
 });
 
-describe('sleep and Retry-After, shared by the adapters', () => {
+describe('sleep, shared by the adapters', () => {
   it('sleep resolves, and rejects with the abort reason as soon as the signal fires', async () => {
     await expect(abort.sleep(1)).resolves.toBeUndefined();
     const controller = new AbortController();
@@ -60,15 +45,5 @@ describe('sleep and Retry-After, shared by the adapters', () => {
     const caller = new AbortController().signal;
     expect(abort.withTimeout(caller, undefined)).toBe(caller);
     expect(abort.withTimeout(undefined, undefined)).toBeUndefined();
-  });
-
-  it('parseRetryAfter reads delta-seconds and HTTP dates', async () => {
-    const { parseRetryAfter } = await import('../../../src/retry-after.js');
-    expect(parseRetryAfter('2')).toBe(2000);
-    expect(parseRetryAfter('0.5')).toBe(500);
-    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
-    expect(parseRetryAfter(undefined)).toBeUndefined();
-    expect(parseRetryAfter(null)).toBeUndefined();
-    expect(parseRetryAfter('soon')).toBeUndefined();
   });
 });
