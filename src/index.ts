@@ -82,3 +82,25 @@ export type { OrchestratorProfile, ProfileInput, ProfileIntent, GuideEntry, Buil
 // Seed 002's names and the other aliases (select_orchestrator, recommend_orchestrator, get_orchestrator_guide,
 // select, recommend, OrchestratorType): one module, so the exports above have one name per thing.
 export * from './compat.js';
+export { Worker, pipelineExecutor, createPrefectWorker } from './worker/index.js';
+export type {
+  WorkerOptions,
+  PipelineExecutor,
+  PipelineExecutorOptions,
+  PipelineRunner,
+  PrefectWorkerOptions,
+  PrefectPoolWorker,
+  PrefectWorkItem,
+  WorkSource,
+  WorkItem,
+  WorkerInfo,
+  ClaimOutcome,
+  FinalState,
+  WorkResult,
+  WorkLogLine,
+  WorkLogLevel,
+  WorkJob,
+  WorkOutcome,
+  WorkExecutor,
+  WorkerEvent,
+} from './worker/index.js';

@@ -23,7 +23,7 @@ export { compileDag } from './local/compile.js';
 export type { CompiledDag } from './local/compile.js';
 export type { DagResult, DagNodeInput, DagObserver, DagRunOptions } from './local/engine.js';
 export { createLocalScheduler, BreeScheduler } from './local/bree-scheduler.js';
-// The Prefect-server half (REST client, state helper, trigger, reporter, deploy, worker); undici loads on first request.
+// The Prefect-server half (REST client, state helper, trigger, reporter, deploy, work source); undici loads on first request.
 export {
   PrefectClient,
   PrefectHttp,
@@ -34,8 +34,7 @@ export {
   cancelFlowRun,
   PrefectDagReporter,
   deployPipeline,
-  PrefectWorker,
-  pipelineExecutor,
+  prefectWorkSource,
   serverOptionsSchema,
   reportOptionsSchema,
 } from './server/index.js';
@@ -50,12 +49,8 @@ export type {
   DagReportOptions,
   DeployOptions,
   DeployResult,
-  WorkerOptions,
-  WorkerEvent,
-  FlowRunJob,
-  FlowRunOutcome,
-  FlowRunExecutor,
-  PipelineRunner,
+  PrefectWorkSourceOptions,
+  PrefectWorkItem,
   ServerOptions,
   ReportOptions,
   State,

@@ -5,19 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HybridOrchestrator } from 'switchyard';
+import { HybridOrchestrator, Worker, createPrefectWorker, pipelineExecutor, type WorkExecutor, type WorkerEvent } from 'switchyard';
 import { createAdapter } from 'switchyard/prefect';
 import { createTestContext } from 'switchyard/adapter-kit/testing';
 import {
   PrefectClient,
-  PrefectWorker,
   deployPipeline,
-  pipelineExecutor,
+  prefectWorkSource,
   runDeployment,
   setState,
   triggerDeployment,
-  type FlowRunExecutor,
-  type WorkerEvent,
+  type PrefectWorkItem,
 } from '../../adapters/prefect/server/index.js';
 import { startPrefectServer, type PrefectServer } from './support/prefect-server.js';
 
@@ -62,6 +60,8 @@ beforeAll(async () => {
   client = new PrefectClient({ url: server.url, timeoutMs: REQUEST_TIMEOUT_MS });
   dir = await mkdtemp(join(tmpdir(), 'switchyard-prefect-it-'));
   process.env.SWITCHYARD_HOME = join(dir, 'home');
+  // Workers load `modules:` only from their folder or an operator's root: the deployments' folder is trusted.
+  process.env.SWITCHYARD_MODULE_ROOTS = dir;
   await writeFile(join(dir, 'handlers.mjs'), HANDLERS);
   pipelineFile = join(dir, 'compute.yaml');
   await writeFile(pipelineFile, JSON.stringify(pipelineDoc('compute-pipeline')));
@@ -186,12 +186,12 @@ describe('prefect server (real)', { timeout: 480_000 }, () => {
     const doc = { name: flowName, modules: ['./handlers.mjs'], stages: [{ id: 'nap', type: 'prefect', task: { workflow: { nodes: [{ id: 'z', handler: 'slow' }] } } }] };
     await deployPipeline(client, { pipeline: doc, pool, baseDir: dir });
     let seen: AbortSignal | undefined;
-    const execute: FlowRunExecutor = async (job) => {
+    const execute: WorkExecutor<PrefectWorkItem> = async (job) => {
       seen = job.signal;
       await new Promise<void>((resolve) => job.signal.addEventListener('abort', () => resolve(), { once: true }));
       return { ok: false, message: 'stopped' };
     };
-    const worker = new PrefectWorker({ client, pool, execute, pollIntervalMs: 200, cancelCheckMs: 200 });
+    const worker = new Worker({ source: prefectWorkSource({ client, pool }), execute, pollIntervalMs: 200, cancelCheckMs: 200 });
     const running = worker.run();
     const controller = new AbortController();
     const events: string[] = [];
@@ -224,9 +224,9 @@ describe('prefect server (real)', { timeout: 480_000 }, () => {
 
     const executions: { flowRunId: string; worker: string }[] = [];
     const hub = new HybridOrchestrator({ home: join(dir, 'shared-home') });
-    const inner = pipelineExecutor({ runner: hub as never });
-    const recording = (worker: string): FlowRunExecutor => async (job) => {
-      executions.push({ flowRunId: job.flowRun.id, worker });
+    const inner = pipelineExecutor({ runner: hub });
+    const recording = (worker: string): WorkExecutor<PrefectWorkItem> => async (job) => {
+      executions.push({ flowRunId: job.item.flowRun.id, worker });
       await new Promise((r) => setTimeout(r, 300)); // hold the slot so the other worker gets work too
       return inner(job);
     };
@@ -236,8 +236,9 @@ describe('prefect server (real)', { timeout: 480_000 }, () => {
       if (e.type === 'polled') polling.add(name);
       if (e.type !== 'polled' || e.found > 0) log.push(`${name} ${JSON.stringify(e)}`);
     };
-    const w1 = new PrefectWorker({ client, pool, name: 'w1', execute: recording('w1'), limit: 2, pollIntervalMs: 250, onEvent: onEvent('w1') });
-    const w2 = new PrefectWorker({ client: new PrefectClient({ url: server.url, timeoutMs: REQUEST_TIMEOUT_MS }), pool, name: 'w2', execute: recording('w2'), limit: 2, pollIntervalMs: 250, onEvent: onEvent('w2') });
+    const w1 = new Worker({ source: prefectWorkSource({ client, pool }), name: 'w1', execute: recording('w1'), limit: 2, pollIntervalMs: 250, onEvent: onEvent('w1') });
+    const w2Client = new PrefectClient({ url: server.url, timeoutMs: REQUEST_TIMEOUT_MS });
+    const w2 = new Worker({ source: prefectWorkSource({ client: w2Client, pool }), name: 'w2', execute: recording('w2'), limit: 2, pollIntervalMs: 250, onEvent: onEvent('w2') });
     const runs = [w1.run(), w2.run()];
     // Both are polling (heartbeats on a SQLite server can take a moment), then the work arrives.
     await waitFor(async () => (polling.size === 2 ? true : undefined), 180_000);
@@ -253,6 +254,7 @@ describe('prefect server (real)', { timeout: 480_000 }, () => {
     });
     await Promise.all([w1.stop(), w2.stop()]);
     await Promise.all(runs);
+    await w2Client.close();
     await hub.close();
 
     const runIds = finals.map((r) => r.id).sort();
@@ -302,8 +304,10 @@ describe('prefect server (real)', { timeout: 480_000 }, () => {
       return runs[0];
     }, 60_000);
     const hub = new HybridOrchestrator({ home: join(dir, 'schedule-home') });
-    const worker = new PrefectWorker({ client, pool, execute: pipelineExecutor({ runner: hub as never }), prefetchMs: 60_000, limit: 1 });
+    // The one-call form: the core's Worker on the pool's work source (this client and executor stay ours).
+    const worker = await createPrefectWorker({ client, pool, execute: pipelineExecutor({ runner: hub }), prefetchMs: 60_000, limit: 1 });
     await worker.run({ once: true });
+    await worker.close();
     await hub.close();
     expect(worker.executed).toHaveLength(1);
     const done = await client.readFlowRun(worker.executed[0]!);

@@ -1,6 +1,7 @@
 /**
  * The Prefect-server half of `switchyard/prefect`: a typed REST client for Prefect 3, the one
- * state-change helper, deployment trigger-and-wait, the DAG reporter, deploy and the worker.
+ * state-change helper, deployment trigger-and-wait, the DAG reporter, deploy and the work pool as a
+ * `WorkSource` for the core's `Worker` (`createPrefectWorker` in `switchyard`).
  * undici loads on the first request, so importing this barrel stays cheap.
  */
 export { PrefectClient } from './client.js';
@@ -18,10 +19,8 @@ export { PrefectDagReporter } from './reporter.js';
 export type { ReportedDag, DagReportOptions } from './reporter.js';
 export { deployPipeline, DEPLOYMENT_PARAMETER_SCHEMA } from './deploy.js';
 export type { DeployOptions, DeployResult } from './deploy.js';
-export { PrefectWorker } from './worker.js';
-export type { WorkerOptions, WorkerEvent, FlowRunJob, FlowRunOutcome, FlowRunExecutor } from './worker.js';
-export { pipelineExecutor } from './execute-pipeline.js';
-export type { PipelineRunner, PipelineExecutorOptions } from './execute-pipeline.js';
+export { prefectWorkSource } from './work-source.js';
+export type { PrefectWorkSourceOptions, PrefectWorkItem } from './work-source.js';
 export { runDeployment, createDagReporter } from './stage.js';
 export type { DagShape, StageDagReporter } from './stage.js';
 export { serverOptionsSchema, reportOptionsSchema, reportSchema, deploymentTaskSchema } from './schema.js';

@@ -1,3 +1,5 @@
+import { invalidInput } from '../../errors.js';
+import type { WorkerEvent } from '../../worker/source.js';
 import type { DefineCommand } from '../output.js';
 
 const HELP = `
@@ -14,7 +16,7 @@ Examples:
   $ switchyard worker --pool etl --limit 4 --json
   $ switchyard worker --pool etl --once      # run what is due now, then exit`;
 
-export interface WorkerCliOptions {
+interface WorkerCliOptions {
   pool: string;
   once?: boolean;
   limit: string;
@@ -40,7 +42,75 @@ export const defineWorker: DefineCommand = (program, setExitCode) => {
     .option('--json', 'print events as JSON lines')
     .addHelpText('after', HELP)
     .action(async (options: WorkerCliOptions) => {
-      const { runWorker } = await import('./worker-action.js');
       setExitCode(await runWorker(options));
     });
 };
+
+type Printed = WorkerEvent | { type: 'started' | 'stopping'; message: string };
+
+/** Runs a worker until SIGINT/SIGTERM (or after one poll with --once); returns the exit code. */
+async function runWorker(options: WorkerCliOptions): Promise<number> {
+  const limit = Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw invalidInput('--limit', 'a whole number of at least 1', options.limit);
+  const { parseDuration } = await import('../../schedule/timing.js');
+  const pollIntervalMs = parseDuration(options.poll, '--poll');
+  const prefetchMs = parseDuration(options.prefetch, '--prefetch');
+  let failed = 0;
+  const print = (event: Printed) => {
+    if (event.type === 'finished' && event.state !== 'COMPLETED') failed++;
+    const at = new Date().toISOString();
+    if (options.json) process.stdout.write(`${JSON.stringify({ at, ...event })}\n`);
+    else if (event.type !== 'polled') process.stdout.write(`${at} ${describeEvent(event)}\n`);
+  };
+  const { createPrefectWorker } = await import('../../worker/prefect.js');
+  const worker = await createPrefectWorker({
+    pool: options.pool,
+    ...(options.apiUrl ? { server: { url: options.apiUrl } } : {}),
+    limit,
+    pollIntervalMs,
+    prefetchMs,
+    ...(options.name ? { name: options.name } : {}),
+    onEvent: print,
+  });
+  let signals = 0;
+  const onSignal = (signal: string) => {
+    signals++;
+    if (signals === 1) {
+      print({ type: 'stopping', message: `${signal}: stopping; running flow runs finish (signal again to cancel them)` });
+      void worker.stop();
+    } else if (signals === 2) {
+      print({ type: 'stopping', message: `${signal}: cancelling running flow runs` });
+      void worker.stop({ abort: true });
+    } else process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    print({ type: 'started', message: `worker ${worker.name} on pool ${options.pool} at ${worker.client.url} (limit ${limit})` });
+    await worker.run({ once: options.once === true });
+    print({ type: 'stopping', message: `worker ${worker.name} stopped after ${worker.executed.length} flow run${worker.executed.length === 1 ? '' : 's'}` });
+    return options.once && failed > 0 ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await worker.close();
+  }
+}
+
+function describeEvent(event: Printed): string {
+  switch (event.type) {
+    case 'started':
+    case 'stopping':
+      return event.message;
+    case 'polled':
+      return `polled: ${event.found} scheduled`;
+    case 'claimed':
+      return `${event.name}: claimed (${event.flowRunId})`;
+    case 'claim-lost':
+      return `${event.flowRunId}: not claimed (${event.reason})`;
+    case 'finished':
+      return `${event.name}: ${event.state}${event.message ? ` (${event.message})` : ''}`;
+    case 'error':
+      return `error: ${event.message}`;
+  }
+}

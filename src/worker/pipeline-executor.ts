@@ -1,0 +1,60 @@
+import { resolve } from 'node:path';
+import { SwitchyardError } from '../errors.js';
+import { HybridOrchestrator } from '../pipeline/orchestrator.js';
+import type { RunOptions } from '../pipeline/result.js';
+import type { WorkExecutor, WorkItem, WorkJob, WorkOutcome } from './source.js';
+
+/** The part of HybridOrchestrator the executor needs (a `HybridOrchestrator` is one); the real one is the default. */
+export interface PipelineRunner {
+  run(pipeline: Record<string, unknown>, options: Pick<RunOptions, 'input' | 'signal' | 'runId'>): Promise<{ status: string; output?: unknown; error?: { message: string } }>;
+}
+
+export interface PipelineExecutorOptions {
+  /** Default: a `HybridOrchestrator` with the built-in engines (one per executor, made on the first job). */
+  readonly runner?: PipelineRunner;
+  /** Default for pipelines deployed without `baseDir`: the worker's working directory. */
+  readonly baseDir?: string;
+}
+
+/** An executor that holds a hub: `close()` closes the default one (a runner you passed is yours to close). */
+export type PipelineExecutor = WorkExecutor<WorkItem> & { close(): Promise<void> };
+
+/**
+ * The worker's default executor: runs the pipeline carried in the item's parameters
+ * (`{ pipeline, input?, baseDir? }`, as `deployPipeline` stores them) through the hub, with the item's
+ * `runId` (`prefect-<flow run id>` for Prefect) as the switchyard run id. `completed` reports COMPLETED;
+ * anything else FAILED.
+ */
+export function pipelineExecutor(options: PipelineExecutorOptions = {}): PipelineExecutor {
+  let owned: HybridOrchestrator | undefined;
+  const getRunner = (): PipelineRunner => {
+    if (options.runner) return options.runner;
+    owned ??= new HybridOrchestrator();
+    return owned;
+  };
+  const execute = async (job: WorkJob<WorkItem>): Promise<WorkOutcome> => {
+    const { pipeline, input, baseDir } = job.parameters as { pipeline?: unknown; input?: unknown; baseDir?: unknown };
+    if (typeof pipeline !== 'object' || pipeline === null || Array.isArray(pipeline)) {
+      throw new SwitchyardError('INVALID_INPUT', `${job.item.label}: parameters.pipeline: expected a switchyard pipeline object (deploy with \`switchyard deploy FILE\`)`, {
+        path: 'parameters.pipeline',
+      });
+    }
+    const doc = { ...(pipeline as Record<string, unknown>) };
+    // Relative module paths resolve from where the pipeline was deployed (or the worker's cwd).
+    const dir = typeof baseDir === 'string' ? baseDir : (options.baseDir ?? process.cwd());
+    if (Array.isArray(doc.modules)) doc.modules = doc.modules.map((m) => (typeof m === 'string' ? resolve(dir, m) : m));
+    const hub = getRunner();
+    job.log(`running pipeline ${String(doc.name ?? '')} with switchyard`);
+    const result = await hub.run(doc, { input, signal: job.signal, runId: job.item.runId ?? `work-${job.item.id}` });
+    job.log(`pipeline ${String(doc.name ?? '')} ended ${result.status}`);
+    if (result.status === 'completed') return { ok: true, output: result.output };
+    return { ok: false, message: `pipeline ended ${result.status}${result.error ? `: ${result.error.message}` : ''}` };
+  };
+  return Object.assign(execute, {
+    async close() {
+      const hub = owned;
+      owned = undefined;
+      await hub?.close();
+    },
+  });
+}
