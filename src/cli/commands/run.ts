@@ -1,7 +1,7 @@
-import { invalidInput } from '../../errors.js';
+import { MAX_TIMER_MS, parseWholeNumber } from '../numbers.js';
 import { type HubCliOptions, runInHub } from '../hub.js';
 import { parseJsonOption } from '../json-option.js';
-import type { DefineCommand } from '../output.js';
+import { type DefineCommand, withJsonError } from '../output.js';
 
 const HELP = `
 Validates the whole pipeline first (nothing is written for an invalid one), then runs each stage on
@@ -27,7 +27,7 @@ export const defineRun: DefineCommand = (program, setExitCode) => {
     .option('--home <dir>', 'switchyard home (default SWITCHYARD_HOME or ./.switchyard)')
     .addHelpText('after', HELP)
     .action(async (file: string, options: RunCliOptions) => {
-      setExitCode(await runFile(file, options));
+      setExitCode(await withJsonError(options.json, () => runFile(file, options)));
     });
 };
 
@@ -40,8 +40,7 @@ async function runFile(file: string, options: RunCliOptions): Promise<number> {
   const input = parseJsonOption(options.input, '--input');
   let deadlineMs: number | undefined;
   if (options.deadline !== undefined) {
-    deadlineMs = Number(options.deadline);
-    if (!Number.isInteger(deadlineMs) || deadlineMs <= 0) throw invalidInput('--deadline', 'a positive number of milliseconds', options.deadline);
+    deadlineMs = parseWholeNumber(options.deadline, '--deadline', { max: MAX_TIMER_MS });
   }
   return runInHub(options, (hub, common) => hub.run(file, { ...common, input, ...(deadlineMs ? { deadlineMs } : {}) }));
 }

@@ -1,4 +1,5 @@
 import { SwitchyardError, invalidInput } from '../../errors.js';
+import { parseWholeNumber } from '../numbers.js';
 import { type HubCliOptions, openExistingStore } from '../hub.js';
 import { type DefineCommand, formatTable, printJson, printTable } from '../output.js';
 
@@ -36,8 +37,7 @@ export const defineRuns: DefineCommand = (program, setExitCode) => {
 };
 
 async function listRuns(options: HubCliOptions & { status?: string; limit?: string }): Promise<number> {
-  const limit = options.limit === undefined ? 20 : Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw invalidInput('--limit', 'a positive integer', options.limit);
+  const limit = options.limit === undefined ? 20 : parseWholeNumber(options.limit, '--limit', { max: 10_000 });
   const { RUN_STATUSES, listRunsShown } = await import('../../pipeline/run-status.js');
   const status = options.status as (typeof RUN_STATUSES)[number] | undefined;
   if (status !== undefined && !RUN_STATUSES.includes(status)) throw invalidInput('--status', `one of ${RUN_STATUSES.join(', ')}`, status);

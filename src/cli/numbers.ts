@@ -1,0 +1,14 @@
+import { invalidInput } from '../errors.js';
+
+/** The longest delay a Node timer honours (2^31-1 ms, about 24.8 days); longer ones fire after about 1 ms. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * A whole-number flag such as `--limit 5`, checked like every other input: digits only (no `1e300`, `0x10`, `5.5`),
+ * between `min` and `max`, else one INVALID_INPUT error naming the flag and the range.
+ */
+export function parseWholeNumber(text: string, flag: string, { min = 1, max = 1_000_000 }: { min?: number; max?: number } = {}): number {
+  const value = /^\s*\d{1,16}\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) throw invalidInput(flag, `a whole number from ${min} to ${max}`, text);
+  return value;
+}
