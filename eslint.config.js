@@ -24,6 +24,19 @@ export default tseslint.config(
   },
   { files: ['src/builtin-adapters.ts'], rules: { 'no-restricted-imports': 'off' } },
   {
+    // pg is the PostgreSQL run store's driver (as better-sqlite3 is SQLite's), not an engine SDK: this one file may
+    // import its types, and loads it only lazily with import() when a PostgreSQL store is opened. A value import of
+    // pg stays an error here too; the boundary test (test/unit/boundary.test.ts) checks the same.
+    files: ['src/store/postgres.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['@langchain/*', 'llamaindex', '@llamaindex/*', 'openai', 'bree', 'unpdf', 'html-to-text', 'csv-parse'], message: 'engine SDKs belong in adapters/<engine>/' },
+        { group: ['../adapters/*', '../../adapters/*', '../../../adapters/*'], message: 'the core reaches adapters only through the registry (src/builtin-adapters.ts)' },
+      ] }],
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: 'pg', allowTypeImports: true, message: 'load pg lazily with import() inside openPostgresRunStore; import only its types statically' }] }],
+    },
+  },
+  {
     // An adapter reaches the core only through the adapter kit, and never another adapter: any adapter folder
     // could be published on its own. The boundary test (test/unit/boundary.test.ts) checks the same.
     files: ['adapters/**/*.ts'],

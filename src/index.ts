@@ -17,9 +17,11 @@ export type {
   WaitingForApproval,
 } from './adapter.js';
 export type { EngineEvent, RunEvent, RunEventType, RunStatus, StageStatus, EventSink, PendingApprovalInfo } from './events/types.js';
-export type { RunStore, RunRecord, StageRecord, ApprovalRecord, ScheduleRecord, ListRunsOptions } from './store/types.js';
+export type { RunStore, RunRecord, StageRecord, ApprovalRecord, ScheduleRecord, ListRunsOptions, RunLease, AcquireLeaseOptions, LeaseAcquisition } from './store/types.js';
 export { Resources } from './resources.js';
-export { openRunStore, resolveHome } from './store/index.js';
+export { openRunStore, openExistingRunStore, resolveHome, leaseOwner, redactUrl, STORE_URL_ENV } from './store/index.js';
+export type { OpenRunStoreOptions } from './store/index.js';
+export type { PostgresRunStore, PostgresRunStoreOptions } from './store/postgres.js';
 export { resolveHandler, isAgentLike } from './handler.js';
 export type { Handler, AgentLike, AgentLikeResult, HandlerBinding } from './handler.js';
 export {

@@ -1,7 +1,8 @@
 import type { HistoryEntry } from '../adapter.js';
 import { SwitchyardError } from '../errors.js';
 import type { RunEvent } from '../events/types.js';
-import type { ApprovalRecord, ListRunsOptions, RunRecord, RunStore, ScheduleRecord, StageRecord } from './types.js';
+import { SLOT_RETENTION_MS, assertOwner, assertScheduleId, assertTtl, normaliseSlot } from './leases.js';
+import type { AcquireLeaseOptions, ApprovalRecord, LeaseAcquisition, ListRunsOptions, RunLease, RunRecord, RunStore, ScheduleRecord, StageRecord } from './types.js';
 
 interface RunEntry {
   /** A private copy (JSON round trip): never shared with callers. */
@@ -12,6 +13,9 @@ interface RunEntry {
   /** Events are frozen by the hub's event bus and never change, so they are kept as given and copied on read. */
   events: Map<number, RunEvent>;
   approvals: Map<string, string>;
+  lease?: { owner: string; expiresAt: number };
+  /** The last lease's fencing token (0 before the first). */
+  leaseToken: number;
 }
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -26,11 +30,13 @@ const parse = <T>(json: string | undefined): T | undefined => (json === undefine
 export class MemoryRunStore implements RunStore {
   readonly #runs = new Map<string, RunEntry>();
   readonly #schedules = new Map<string, string>();
+  /** Claimed schedule slots: schedule id to (slot ISO to slot time in ms). */
+  readonly #slots = new Map<string, Map<string, number>>();
   #order = 0;
 
   async createRun(run: RunRecord): Promise<void> {
     if (this.#runs.has(run.runId)) throw new SwitchyardError('CONFLICT', `run ${run.runId} already exists`, { details: { runId: run.runId } });
-    this.#runs.set(run.runId, { run: clone(run), order: this.#order++, stages: new Map(), history: [], events: new Map(), approvals: new Map() });
+    this.#runs.set(run.runId, { run: clone(run), order: this.#order++, stages: new Map(), history: [], events: new Map(), approvals: new Map(), leaseToken: 0 });
   }
 
   async updateRun(runId: string, patch: Partial<Omit<RunRecord, 'runId'>>): Promise<void> {
@@ -107,7 +113,58 @@ export class MemoryRunStore implements RunStore {
     return this.#schedules.delete(id);
   }
 
+  async acquireLease(runId: string, options: AcquireLeaseOptions): Promise<LeaseAcquisition> {
+    const owner = assertOwner(options.owner);
+    const ttlMs = assertTtl(options.ttlMs);
+    const entry = this.#entry(runId);
+    const now = Date.now();
+    const { lease } = entry;
+    if (lease && lease.owner !== owner && lease.expiresAt > now) {
+      return { acquired: false, reason: 'held', holder: lease.owner, expiresAt: new Date(lease.expiresAt).toISOString(), status: entry.run.status };
+    }
+    if (options.expect && !options.expect.includes(entry.run.status)) return { acquired: false, reason: 'status', status: entry.run.status };
+    if (lease?.owner !== owner) entry.leaseToken += 1;
+    entry.lease = { owner, expiresAt: now + ttlMs };
+    return { acquired: true, lease: this.#leaseOf(runId, entry)! };
+  }
+
+  async renewLease(lease: Pick<RunLease, 'runId' | 'owner' | 'token'>, ttlMs: number): Promise<RunLease | undefined> {
+    assertTtl(ttlMs);
+    const entry = this.#runs.get(lease.runId);
+    if (!entry?.lease || entry.lease.owner !== lease.owner || entry.leaseToken !== lease.token) return undefined;
+    entry.lease = { owner: lease.owner, expiresAt: Date.now() + ttlMs };
+    return this.#leaseOf(lease.runId, entry);
+  }
+
+  async releaseLease(lease: Pick<RunLease, 'runId' | 'owner' | 'token'>): Promise<boolean> {
+    const entry = this.#runs.get(lease.runId);
+    if (!entry?.lease || entry.lease.owner !== lease.owner || entry.leaseToken !== lease.token) return false;
+    delete entry.lease;
+    return true;
+  }
+
+  async getLease(runId: string): Promise<RunLease | undefined> {
+    const entry = this.#runs.get(runId);
+    return entry?.lease && entry.lease.expiresAt > Date.now() ? this.#leaseOf(runId, entry) : undefined;
+  }
+
+  async claimScheduleSlot(scheduleId: string, slot: string, owner: string): Promise<boolean> {
+    assertScheduleId(scheduleId);
+    assertOwner(owner);
+    const { iso, ms } = normaliseSlot(slot);
+    let slots = this.#slots.get(scheduleId);
+    if (!slots) this.#slots.set(scheduleId, (slots = new Map()));
+    if (slots.has(iso)) return false;
+    slots.set(iso, ms);
+    for (const [old, oldMs] of slots) if (oldMs < ms - SLOT_RETENTION_MS) slots.delete(old);
+    return true;
+  }
+
   async close(): Promise<void> {}
+
+  #leaseOf(runId: string, entry: RunEntry): RunLease | undefined {
+    return entry.lease && { runId, owner: entry.lease.owner, expiresAt: new Date(entry.lease.expiresAt).toISOString(), token: entry.leaseToken };
+  }
 
   #entry(runId: string): RunEntry {
     const entry = this.#runs.get(runId);

@@ -5,9 +5,10 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { HistoryEntry } from '../adapter.js';
 import { SwitchyardError } from '../errors.js';
 import type { RunEvent } from '../events/types.js';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.js';
+import { SCHEMA_SQL, SCHEMA_VERSION, migrateSqliteSchema } from './sqlite-schema.js';
+import { SqliteLeases } from './sqlite-leases.js';
 import { RUN_STORE_FILE } from './home.js';
-import type { ApprovalRecord, ListRunsOptions, RunRecord, RunStore, ScheduleRecord, StageRecord } from './types.js';
+import type { AcquireLeaseOptions, ApprovalRecord, LeaseAcquisition, ListRunsOptions, RunLease, RunRecord, RunStore, ScheduleRecord, StageRecord } from './types.js';
 
 type Database = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
@@ -21,6 +22,7 @@ export class SqliteRunStore implements RunStore {
   readonly #db: Database;
   readonly #stmt: Record<string, Statement>;
   readonly #appendEvents: (events: readonly RunEvent[]) => void;
+  readonly #leases: SqliteLeases;
   #stageOrder = new Map<string, number>();
 
   constructor(db: Database, file: string) {
@@ -35,6 +37,8 @@ export class SqliteRunStore implements RunStore {
     if (version > SCHEMA_VERSION) {
       throw new SwitchyardError('CONFLICT', `${file} was written by a newer switchyard (schema ${version}, this one knows ${SCHEMA_VERSION})`, { file });
     }
+    if (version < SCHEMA_VERSION) migrateSqliteSchema(db);
+    this.#leases = new SqliteLeases(db);
     this.#stmt = {
       insertRun: db.prepare('INSERT INTO runs (run_id, pipeline_name, status, created_at, updated_at, body) VALUES (?, ?, ?, ?, ?, ?)'),
       updateRun: db.prepare('UPDATE runs SET status = ?, updated_at = ?, body = ? WHERE run_id = ?'),
@@ -160,6 +164,26 @@ export class SqliteRunStore implements RunStore {
 
   async removeSchedule(id: string): Promise<boolean> {
     return this.#stmt.removeSchedule!.run(id).changes > 0;
+  }
+
+  async acquireLease(runId: string, options: AcquireLeaseOptions): Promise<LeaseAcquisition> {
+    return this.#leases.acquire(runId, options);
+  }
+
+  async renewLease(lease: Pick<RunLease, 'runId' | 'owner' | 'token'>, ttlMs: number): Promise<RunLease | undefined> {
+    return this.#leases.renew(lease, ttlMs);
+  }
+
+  async releaseLease(lease: Pick<RunLease, 'runId' | 'owner' | 'token'>): Promise<boolean> {
+    return this.#leases.release(lease);
+  }
+
+  async getLease(runId: string): Promise<RunLease | undefined> {
+    return this.#leases.get(runId);
+  }
+
+  async claimScheduleSlot(scheduleId: string, slot: string, owner: string): Promise<boolean> {
+    return this.#leases.claimScheduleSlot(scheduleId, slot, owner);
   }
 
   async close(): Promise<void> {

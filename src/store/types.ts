@@ -66,9 +66,40 @@ export interface ListRunsOptions {
   readonly status?: RunStatus;
 }
 
+/** Who owns a run for a while: see `src/store/leases.ts` for how the hub uses leases. */
+export interface RunLease {
+  readonly runId: string;
+  /** The holder's id (`leaseOwner()`: host, pid and a random part), unique per process. */
+  readonly owner: string;
+  /** ISO time the lease ends unless renewed (the store's clock). */
+  readonly expiresAt: string;
+  /**
+   * Fencing token: grows every time the lease passes to a new holder (not on renewals or a holder's own
+   * re-acquire). Compare it to tell a lease taken over since from the one you hold.
+   */
+  readonly token: number;
+}
+
+export interface AcquireLeaseOptions {
+  readonly owner: string;
+  /** How long the lease lasts without a renewal, in ms (a positive integer). */
+  readonly ttlMs: number;
+  /** Take the lease only while the run's stored status is one of these (checked in the same atomic step). */
+  readonly expect?: readonly RunStatus[];
+}
+
+/**
+ * The outcome of `acquireLease`: the lease, or why not. `held`: another owner's lease has not expired;
+ * `status`: the run's status is not one of `expect`. An unknown run is a NOT_FOUND error.
+ */
+export type LeaseAcquisition =
+  | { readonly acquired: true; readonly lease: RunLease }
+  | { readonly acquired: false; readonly reason: 'held'; readonly holder: string; readonly expiresAt: string; readonly status: RunStatus }
+  | { readonly acquired: false; readonly reason: 'status'; readonly status: RunStatus };
+
 /**
  * Where runs, stage results, events, approvals and schedules live.
- * The embedded default is SQLite under `.switchyard/`; PostgreSQL can implement the same interface.
+ * The embedded default is SQLite under `.switchyard/`; PostgreSQL (`SWITCHYARD_STORE_URL`) shares one store between machines.
  */
 export interface RunStore {
   createRun(run: RunRecord): Promise<void>;
@@ -94,6 +125,24 @@ export interface RunStore {
   getSchedule(id: string): Promise<ScheduleRecord | undefined>;
   listSchedules(): Promise<ScheduleRecord[]>;
   removeSchedule(id: string): Promise<boolean>;
+
+  /**
+   * Takes the run's lease in one atomic step: when it is free, expired, or already this owner's (a re-acquire
+   * extends it), and the run's status is one of `expect` when given. Exactly one of several racing callers wins.
+   */
+  acquireLease(runId: string, options: AcquireLeaseOptions): Promise<LeaseAcquisition>;
+  /** Extends a lease still held by `lease.owner` with `lease.token` (by `ttlMs`); undefined when it was lost. */
+  renewLease(lease: Pick<RunLease, 'runId' | 'owner' | 'token'>, ttlMs: number): Promise<RunLease | undefined>;
+  /** Frees a lease still held by `lease.owner` with `lease.token`; false when it was not held (taken over, or released). */
+  releaseLease(lease: Pick<RunLease, 'runId' | 'owner' | 'token'>): Promise<boolean>;
+  /** The run's current lease, when one is held and not expired. */
+  getLease(runId: string): Promise<RunLease | undefined>;
+  /**
+   * Claims one firing of a schedule: true for exactly one caller per (schedule, slot), false for every other, in any
+   * process sharing the store. `slot` is an ISO time (normalised, so equal instants are the same slot).
+   * Claims older than 7 days before a newer claim of the same schedule are pruned.
+   */
+  claimScheduleSlot(scheduleId: string, slot: string, owner: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

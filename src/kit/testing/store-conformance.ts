@@ -38,11 +38,14 @@ const history = (stageId: string, outcome: HistoryEntry['outcome'] = 'completed'
 
 const event = (runId: string, seq: number): RunEvent => ({ type: 'stage.started', runId, seq, at: seq, stageId: `s${seq}`, engine: 'agno', attempt: 1 });
 
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const ms = (iso: string) => Date.parse(iso);
+
 const schedule = (id: string, createdAt: string): ScheduleRecord => ({ id, pipelineFile: '/p.yaml', cron: '0 2 * * *', paused: false, overlap: 'skip', missed: 'skip', createdAt });
 
 /**
- * The one suite every RunStore passes (the in-memory reference and SQLite; PostgreSQL later).
- * The hub relies on exactly these behaviours for runs, resume and approvals.
+ * The one suite every RunStore passes (the in-memory reference, SQLite and PostgreSQL).
+ * The hub relies on exactly these behaviours for runs, resume, approvals, leases and schedule slots.
  */
 export function describeStoreConformance(name: string, options: StoreConformanceOptions): void {
   describe(`run store conformance: ${name}`, () => {
@@ -173,7 +176,131 @@ export function describeStoreConformance(name: string, options: StoreConformance
       expect((await store.getRun('r1'))?.data).toEqual({ list: [1] });
     });
 
+    it('leases: of two acquirers one wins, the other sees the holder and when it expires', async () => {
+      const store = await fresh();
+      await store.createRun(runRecord('r1'));
+      const [a, b] = await Promise.all([store.acquireLease('r1', { owner: 'host-a:1', ttlMs: 60_000 }), store.acquireLease('r1', { owner: 'host-b:2', ttlMs: 60_000 })]);
+      const outcomes = [a, b];
+      const won = outcomes.filter((o) => o.acquired);
+      expect(won).toHaveLength(1);
+      const winner = won[0]!.acquired ? won[0]!.lease : undefined;
+      const loser = outcomes.find((o) => !o.acquired)!;
+      expect(winner).toMatchObject({ runId: 'r1', token: expect.any(Number) });
+      expect(ms(winner!.expiresAt)).toBeGreaterThan(Date.now() + 50_000);
+      expect(loser).toEqual({ acquired: false, reason: 'held', holder: winner!.owner, expiresAt: winner!.expiresAt, status: 'running' });
+      expect(await store.getLease('r1')).toEqual(winner);
+      // the holder may acquire again: the lease is extended, its token kept
+      const again = await store.acquireLease('r1', { owner: winner!.owner, ttlMs: 120_000 });
+      expect(again).toMatchObject({ acquired: true, lease: { owner: winner!.owner, token: winner!.token } });
+      // the lease lives beside the run: the record is unchanged, and updates keep the lease
+      expect(await store.getRun('r1')).toEqual(runRecord('r1'));
+      await store.updateRun('r1', { status: 'waiting' });
+      expect((await store.getLease('r1'))?.owner).toBe(winner!.owner);
+    });
+
+    it('leases: an expired lease is taken over, and the old holder can neither renew nor release it', async () => {
+      const store = await fresh();
+      await store.createRun(runRecord('r1'));
+      const first = await store.acquireLease('r1', { owner: 'old', ttlMs: 40 });
+      if (!first.acquired) throw new Error('the first acquire of a free lease must win');
+      await pause(150);
+      expect(await store.getLease('r1')).toBeUndefined();
+      const second = await store.acquireLease('r1', { owner: 'new', ttlMs: 60_000 });
+      if (!second.acquired) throw new Error(`an expired lease must be taken over; got ${JSON.stringify(second)}`);
+      expect(second.lease.owner).toBe('new');
+      expect(second.lease.token).toBeGreaterThan(first.lease.token);
+      expect(await store.renewLease(first.lease, 60_000)).toBeUndefined();
+      expect(await store.releaseLease(first.lease)).toBe(false);
+      expect(await store.getLease('r1')).toEqual(second.lease);
+      expect(await store.acquireLease('r1', { owner: 'old', ttlMs: 60_000 })).toMatchObject({ acquired: false, reason: 'held', holder: 'new' });
+    });
+
+    it('leases: renew extends a held lease; a lease past its expiry nobody took can still be renewed', async () => {
+      const store = await fresh();
+      await store.createRun(runRecord('r1'));
+      const taken = await store.acquireLease('r1', { owner: 'me', ttlMs: 1_000 });
+      if (!taken.acquired) throw new Error('the first acquire of a free lease must win');
+      const renewed = await store.renewLease(taken.lease, 60_000);
+      expect(renewed).toMatchObject({ runId: 'r1', owner: 'me', token: taken.lease.token });
+      expect(ms(renewed!.expiresAt)).toBeGreaterThan(ms(taken.lease.expiresAt));
+      expect(await store.getLease('r1')).toEqual(renewed);
+      expect(await store.acquireLease('r1', { owner: 'other', ttlMs: 1_000 })).toMatchObject({ acquired: false, holder: 'me', expiresAt: renewed!.expiresAt });
+
+      const short = await store.renewLease(taken.lease, 30);
+      await pause(120);
+      const late = await store.renewLease(short!, 60_000);
+      expect(late).toMatchObject({ owner: 'me', token: taken.lease.token });
+      expect(await store.renewLease({ ...taken.lease, token: taken.lease.token + 1 }, 1_000)).toBeUndefined();
+      expect(await store.renewLease({ ...taken.lease, runId: 'nope' }, 1_000)).toBeUndefined();
+      await expect(store.renewLease(taken.lease, 0)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    });
+
+    it('leases: release frees the lease at once; releasing twice is false', async () => {
+      const store = await fresh();
+      await store.createRun(runRecord('r1'));
+      const taken = await store.acquireLease('r1', { owner: 'me', ttlMs: 60_000 });
+      if (!taken.acquired) throw new Error('the first acquire of a free lease must win');
+      expect(await store.releaseLease({ ...taken.lease, owner: 'someone else' })).toBe(false);
+      expect(await store.releaseLease(taken.lease)).toBe(true);
+      expect(await store.releaseLease(taken.lease)).toBe(false);
+      expect(await store.getLease('r1')).toBeUndefined();
+      const next = await store.acquireLease('r1', { owner: 'next', ttlMs: 60_000 });
+      expect(next).toMatchObject({ acquired: true, lease: { owner: 'next' } });
+      expect(next.acquired && next.lease.token).toBeGreaterThan(taken.lease.token);
+      // the released holder coming back is a new holder: a new token
+      expect(await store.releaseLease((next as { lease: { runId: string; owner: string; token: number } }).lease)).toBe(true);
+      const back = await store.acquireLease('r1', { owner: 'me', ttlMs: 60_000 });
+      expect(back.acquired && back.lease.token).toBeGreaterThan(next.acquired ? next.lease.token : Infinity);
+    });
+
+    it('leases: `expect` takes the lease only from the listed statuses, in the same step', async () => {
+      const store = await fresh();
+      await store.createRun(runRecord('r1', { status: 'waiting' }));
+      expect(await store.acquireLease('r1', { owner: 'a', ttlMs: 60_000, expect: ['failed', 'cancelled'] })).toEqual({ acquired: false, reason: 'status', status: 'waiting' });
+      expect(await store.getLease('r1')).toBeUndefined();
+      const taken = await store.acquireLease('r1', { owner: 'a', ttlMs: 60_000, expect: ['waiting'] });
+      expect(taken).toMatchObject({ acquired: true, lease: { owner: 'a' } });
+      // another owner sees the holder first, whatever its expectation
+      expect(await store.acquireLease('r1', { owner: 'b', ttlMs: 60_000, expect: ['failed'] })).toMatchObject({ acquired: false, reason: 'held', holder: 'a', status: 'waiting' });
+      await store.updateRun('r1', { status: 'running' });
+      expect(await store.acquireLease('r1', { owner: 'a', ttlMs: 60_000, expect: ['waiting'] })).toEqual({ acquired: false, reason: 'status', status: 'running' });
+      await expect(store.acquireLease('nope', { owner: 'a', ttlMs: 1_000 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(store.acquireLease('r1', { owner: '', ttlMs: 1_000 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      await expect(store.acquireLease('r1', { owner: 'a', ttlMs: -5 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      await expect(store.acquireLease('r1', { owner: 'a', ttlMs: 1.5 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    });
+
+    it('schedule slots: each (schedule, slot) is claimed once, by one of several racing claimers', async () => {
+      const store = await fresh();
+      const slot = '2026-01-01T02:00:00.000Z';
+      const claims = await Promise.all(['s1', 's2', 's3', 's4', 's5'].map((owner) => store.claimScheduleSlot('nightly', slot, owner)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await store.claimScheduleSlot('nightly', slot, 's1')).toBe(false);
+      // the same instant written another way is the same slot
+      expect(await store.claimScheduleSlot('nightly', '2026-01-01T02:00:00Z', 's2')).toBe(false);
+      expect(await store.claimScheduleSlot('nightly', '2026-01-01T03:00:00+01:00', 's2')).toBe(false);
+      expect(await store.claimScheduleSlot('nightly', '2026-01-02T02:00:00.000Z', 's2')).toBe(true);
+      expect(await store.claimScheduleSlot('hourly', slot, 's3')).toBe(true);
+      // a newer claim keeps the recent ones
+      expect(await store.claimScheduleSlot('nightly', '2026-01-05T02:00:00.000Z', 's2')).toBe(true);
+      expect(await store.claimScheduleSlot('nightly', slot, 's4')).toBe(false);
+      await expect(store.claimScheduleSlot('nightly', 'tomorrow', 's1')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      await expect(store.claimScheduleSlot('', slot, 's1')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    });
+
     if (options.reopen) {
+      it('keeps leases and claimed slots when opened again', async () => {
+        const store = await fresh();
+        await store.createRun(runRecord('r1'));
+        const taken = await store.acquireLease('r1', { owner: 'me', ttlMs: 60_000 });
+        expect(await store.claimScheduleSlot('nightly', '2026-01-01T02:00:00.000Z', 'me')).toBe(true);
+        const again = await options.reopen!(store);
+        open.push(again);
+        expect(await again.getLease('r1')).toEqual(taken.acquired ? taken.lease : undefined);
+        expect(await again.acquireLease('r1', { owner: 'other', ttlMs: 1_000 })).toMatchObject({ acquired: false, holder: 'me' });
+        expect(await again.claimScheduleSlot('nightly', '2026-01-01T02:00:00.000Z', 'other')).toBe(false);
+      });
+
       it('keeps everything when opened again', async () => {
         const store = await fresh();
         await store.createRun(runRecord('r1'));
