@@ -53,10 +53,13 @@ function cronError(path: string, expression: string, why: string): SwitchyardErr
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** `500ms`, `1s`, `5m`, `2h`, `1d`, combinations like `1h30m`, or plain milliseconds. */
-export function parseDuration(text: string, path = 'every'): number {
+/**
+ * `500ms`, `1s`, `5m`, `2h`, `1d`, combinations like `1h30m`, or plain milliseconds. `max` bounds the result
+ * (a duration that arms one Node timer must stay within 2^31-1 ms, or the timer fires after about 1 ms).
+ */
+export function parseDuration(text: string, path = 'every', max = Number.MAX_SAFE_INTEGER): number {
   const trimmed = text.trim();
-  if (/^\d+$/.test(trimmed)) return positive(Number(trimmed), text, path);
+  if (/^\d{1,16}$/.test(trimmed)) return positive(Number(trimmed), text, path, max);
   const pattern = /(\d+(?:\.\d+)?)\s*(ms|sec|min|s|m|h|d)/gy;
   let total = 0;
   let consumed = 0;
@@ -71,11 +74,12 @@ export function parseDuration(text: string, path = 'every'): number {
       got: text,
     });
   }
-  return positive(Math.round(total), text, path);
+  return positive(Math.round(total), text, path, max);
 }
 
-function positive(ms: number, text: string, path: string): number {
+function positive(ms: number, text: string, path: string, max: number): number {
   if (ms < 1) throw new SwitchyardError('INVALID_INPUT', `${path}: expected a duration of at least 1 ms; got ${JSON.stringify(text)}`, { path, got: text });
+  if (!(ms <= max)) throw new SwitchyardError('INVALID_INPUT', `${path}: expected a duration of at most ${max} ms; got ${JSON.stringify(text)}`, { path, got: text });
   return ms;
 }
 

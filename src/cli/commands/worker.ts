@@ -1,4 +1,4 @@
-import { invalidInput } from '../../errors.js';
+import { MAX_TIMER_MS, parseWholeNumber } from '../numbers.js';
 import type { WorkerEvent } from '../../worker/source.js';
 import type { DefineCommand } from '../output.js';
 
@@ -50,11 +50,10 @@ type Printed = WorkerEvent | { type: 'started' | 'stopping'; message: string };
 
 /** Runs a worker until SIGINT/SIGTERM (or after one poll with --once); returns the exit code. */
 async function runWorker(options: WorkerCliOptions): Promise<number> {
-  const limit = Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw invalidInput('--limit', 'a whole number of at least 1', options.limit);
+  const limit = parseWholeNumber(options.limit, '--limit', { max: 1000 });
   const { parseDuration } = await import('../../schedule/timing.js');
-  const pollIntervalMs = parseDuration(options.poll, '--poll');
-  const prefetchMs = parseDuration(options.prefetch, '--prefetch');
+  const pollIntervalMs = parseDuration(options.poll, '--poll', MAX_TIMER_MS);
+  const prefetchMs = parseDuration(options.prefetch, '--prefetch', MAX_TIMER_MS);
   let failed = 0;
   const print = (event: Printed) => {
     if (event.type === 'finished' && event.state !== 'COMPLETED') failed++;
