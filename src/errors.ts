@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   CONFLICT: { user: true, hint: 'the resource is in a state that does not allow this' },
   STAGE_FAILED: { user: false, hint: 'see the stage error and the run history' },
   TIMEOUT: { user: false, hint: 'raise timeoutMs or make the stage faster' },
+  EXPRESSION_LIMIT: { user: true, hint: 'simplify the expression, or have the operator raise the limit (expressionLimits, SWITCHYARD_EXPRESSION_*)' },
   CANCELLED: { user: false, hint: 'the run was cancelled by its AbortSignal or deadline' },
   ENGINE_ERROR: { user: false, hint: 'the engine reported an error' },
   REMOTE_ERROR: { user: false, hint: 'a remote server answered with an error' },
@@ -20,6 +21,21 @@ export const ERROR_CODES = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** One problem found while validating: where it is, what was expected there, what was found, and a likely fix. */
+export interface ValidationIssue {
+  /** Field path such as `stages[2].type` (`''` for the document itself). */
+  readonly path: string;
+  /** The whole line as it is reported on its own: `stages[2].type: expected one of ...; got "langraph" (did you mean "langgraph"?)`. */
+  readonly message: string;
+  readonly expected?: string;
+  readonly got?: unknown;
+  /** The did-you-mean candidate, when one is close enough to be a typo. */
+  readonly suggestion?: string;
+}
+
+/** How many issues a message lists before `and N more`. */
+export const ISSUE_LINES = 20;
 
 export interface SwitchyardErrorOptions {
   /** Field path such as `stages[2].type`. */
@@ -33,6 +49,8 @@ export interface SwitchyardErrorOptions {
   cause?: unknown;
   /** Extra machine-readable detail. */
   details?: Record<string, unknown>;
+  /** Every problem found (validation goes on after the first); default: this error's own path, message, expected and got. */
+  issues?: readonly ValidationIssue[];
 }
 
 export class SwitchyardError extends Error {
@@ -43,6 +61,8 @@ export class SwitchyardError extends Error {
   readonly got: unknown;
   readonly file: string | undefined;
   readonly details: Record<string, unknown> | undefined;
+  /** Every problem found, the first being the one `path`, `expected` and `got` describe; [] for an error not about a path. */
+  readonly issues: readonly ValidationIssue[];
 
   constructor(code: ErrorCode, message: string, options: SwitchyardErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -52,6 +72,7 @@ export class SwitchyardError extends Error {
     this.got = options.got;
     this.file = options.file;
     this.details = options.details;
+    this.issues = options.issues ?? (options.path === undefined ? [] : [issueOf(message, options.path, options.expected, options.got)]);
   }
 
   get isUserError(): boolean {
@@ -72,8 +93,36 @@ export class SwitchyardError extends Error {
       ...(this.got === undefined ? {} : { got: this.got }),
       ...(this.file === undefined ? {} : { file: this.file }),
       ...(this.details === undefined ? {} : { details: this.details }),
+      ...(this.issues.length === 0 ? {} : { issues: this.issues }),
     };
   }
+}
+
+function issueOf(message: string, path: string, expected: string | undefined, got: unknown): ValidationIssue {
+  const suggestion = /\(did you mean ("(?:[^"\\]|\\.)*")\?\)/.exec(message)?.[1];
+  return {
+    path,
+    message,
+    ...(expected === undefined ? {} : { expected }),
+    ...(got === undefined ? {} : { got }),
+    ...(suggestion === undefined ? {} : { suggestion: JSON.parse(suggestion) as string }),
+  };
+}
+
+/** The issue lines of a report: one per issue, each starting with its path, at most `limit` then `and N more`. */
+export function issueLines(issues: readonly ValidationIssue[], limit = ISSUE_LINES, indent = '  '): string[] {
+  const lines = issues.slice(0, limit).map((issue) => {
+    const text = issue.message.replace(/\s*\n\s*/g, ' ');
+    return `${indent}${issue.path && !text.startsWith(issue.path) ? `${issue.path}: ` : ''}${text}`;
+  });
+  if (issues.length > limit) lines.push(`${indent}and ${issues.length - limit} more`);
+  return lines;
+}
+
+/** One issue: its message as is. Several: `N problems in <subject>:` and one line per issue. */
+export function issuesMessage(issues: readonly ValidationIssue[], subject = 'the pipeline'): string {
+  if (issues.length === 1) return issues[0]!.message;
+  return [`${issues.length} problems in ${subject}:`, ...issueLines(issues)].join('\n');
 }
 
 /** A user's mistake in some input: names the path, what was expected and what was found. */

@@ -2,7 +2,7 @@
  * The public surface of switchyard's core. Engine adapters live at `switchyard/<engine>`.
  */
 export { SwitchyardError, invalidInput, isSwitchyardError, toSwitchyardError, ERROR_CODES } from './errors.js';
-export type { ErrorCode, SwitchyardErrorOptions } from './errors.js';
+export type { ErrorCode, SwitchyardErrorOptions, ValidationIssue } from './errors.js';
 export { defineAdapter, waitForApproval, isWaitingForApproval } from './adapter.js';
 export type {
   OrchestratorAdapter,

@@ -22,7 +22,7 @@ export type { EngineEvent, PendingApprovalInfo, StageStatus, RunStatus } from '.
 
 // Errors: one base class with a closed union of codes.
 export { SwitchyardError, invalidInput, isSwitchyardError, toSwitchyardError, describeValue, ERROR_CODES } from '../errors.js';
-export type { ErrorCode, SwitchyardErrorOptions } from '../errors.js';
+export type { ErrorCode, SwitchyardErrorOptions, ValidationIssue } from '../errors.js';
 
 // Abort and timeout helpers: one withTimeout, one raceAbort.
 export { NEVER_ABORTED, abortError, throwIfAborted, sleep, withTimeout, timeoutSignal, raceAbort } from '../abort.js';

@@ -21,7 +21,10 @@ export interface ValidatePipelineOptions {
   readonly baseDir?: string;
 }
 
-/** Validates a pipeline document; throws one INVALID_PIPELINE error naming the path. */
+/**
+ * Validates a pipeline document. Throws one SwitchyardError listing every problem found in `issues` (path, message,
+ * expected, got, suggestion); `path`, `expected` and `got` describe the first, and one problem keeps its own message.
+ */
 export function validatePipeline(doc: unknown, options: ValidatePipelineOptions = {}): Promise<PreparedPipeline> {
   const registry = options.registry ?? new AdapterRegistry(options.adapters ? { adapters: options.adapters } : {});
   return preparePipeline(doc, {

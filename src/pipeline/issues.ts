@@ -129,13 +129,43 @@ export function issueToError(issue: Issue, root: unknown, base: string, schema?:
     case 'too_big':
       return pipelineError(path, `a value <= ${String(issue.maximum)}`, got, '', file);
     case 'invalid_union':
-      return unionError(issue, root, base, schema, file);
+      return unionErrors(issue, root, base, schema, file)[0]!;
     default:
       return pipelineError(path, issue.message.replace(/^expected /, ''), got, '', file);
   }
 }
 
-function unionError(issue: z.core.$ZodIssueInvalidUnion, root: unknown, base: string, schema: unknown, file: string | undefined): SwitchyardError {
+/**
+ * Every issue of one zod parse as path-named errors, the one `firstIssue` picks leading, the rest in zod's order.
+ * Each unknown key is its own error; a key reported missing next to an unknown key that is a typo of it is left
+ * out (`taks:` is the mistake, `task` missing is not another one). A union reports every issue of its closest branch.
+ */
+export function issuesToErrors(issues: readonly Issue[], root: unknown, base: string, schema?: unknown, file?: string): SwitchyardError[] {
+  const expanded = issues.flatMap((issue): Issue[] => (issue.code === 'unrecognized_keys' && issue.keys.length > 1 ? issue.keys.map((key) => ({ ...issue, keys: [key] })) : [issue]));
+  const kept = expanded.filter((issue) => !missingTypo(issue, expanded, root));
+  if (kept.length === 0) return [];
+  const first = firstIssue(kept);
+  return [first, ...kept.filter((issue) => issue !== first)].flatMap((issue) =>
+    issue.code === 'invalid_union' ? unionErrors(issue, root, base, schema, file) : [issueToError(issue, root, base, schema, file)],
+  );
+}
+
+/** A key reported missing whose object has an unknown key close enough to be a typo of it. */
+function missingTypo(issue: Issue, all: readonly Issue[], root: unknown): boolean {
+  const key = issue.path.at(-1);
+  if (issue.code !== 'invalid_type' || typeof key !== 'string') return false;
+  const parentPath = issue.path.slice(0, -1);
+  const parent = valueAt(root, parentPath);
+  if (typeof parent !== 'object' || parent === null || Object.hasOwn(parent, key)) return false;
+  return all.some((other) => other.code === 'unrecognized_keys' && samePath(other.path, parentPath) && other.keys.some((unknown) => didYouMean(unknown, [key]) !== ''));
+}
+
+function unionErrors(issue: z.core.$ZodIssueInvalidUnion, root: unknown, base: string, schema: unknown, file: string | undefined): SwitchyardError[] {
+  const errors = [unionError(issue, root, base, schema, file)].flat();
+  return errors.length > 0 ? errors : [pipelineError(joinPath(base, issue.path), 'a valid value', valueAt(root, issue.path), '', file)];
+}
+
+function unionError(issue: z.core.$ZodIssueInvalidUnion, root: unknown, base: string, schema: unknown, file: string | undefined): SwitchyardError | SwitchyardError[] {
   const path = joinPath(base, issue.path);
   const got = valueAt(root, issue.path);
   const last = issue.path.at(-1);
@@ -164,7 +194,7 @@ function unionError(issue: z.core.$ZodIssueInvalidUnion, root: unknown, base: st
   // Otherwise the branch the value came closest to, reported with its own schema.
   const best = closestBranch(branches);
   const option = (unwrap(schemaAt(schema, issue.path) as SchemaNode | undefined)?.options ?? [])[best];
-  return issueToError(firstIssue(branches[best]!), got, path, option, file);
+  return issuesToErrors(branches[best]!, got, path, option, file);
 }
 
 function samePath(a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean {

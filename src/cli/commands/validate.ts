@@ -1,9 +1,10 @@
 import { type HubCliOptions, openHub } from '../hub.js';
-import { type DefineCommand, printJson } from '../output.js';
+import { type DefineCommand, printJson, withJsonError } from '../output.js';
 
 const HELP = `
 Checks a pipeline file without running it: the schema, every stage's engine and task (through the
-adapter's schema), expressions, failure paths and modules. One clear error names the path to fix.
+adapter's schema), expressions, failure paths and modules. Every problem is reported, one line each
+naming its path (the first 20, then how many more); --json adds them as issues.
 
 Exit codes: 0 valid, 2 invalid.
 
@@ -16,10 +17,10 @@ export const defineValidate: DefineCommand = (program, setExitCode) => {
     .command('validate')
     .description('check a pipeline file without running it')
     .argument('<file>', 'pipeline file')
-    .option('--json', 'print { valid, name, stages } as JSON')
+    .option('--json', 'print { valid, name, stages } as JSON (invalid: { valid: false, error, issues })')
     .addHelpText('after', HELP)
     .action(async (file: string, options: { json?: boolean }) => {
-      setExitCode(await validateFile(file, options));
+      setExitCode(await withJsonError(options.json, () => validateFile(file, options), { valid: false }));
     });
 };
 
