@@ -3,9 +3,9 @@ import type { OrchestratorAdapter, ResourceRegistry, ValidationContext } from '.
 import { SwitchyardError, isSwitchyardError, issuesMessage, type ValidationIssue } from '../errors.js';
 import { Resources } from '../resources.js';
 import type { AdapterRegistry } from '../registry.js';
-import { decideEngine, type AutoDecision, type AutoStageHints } from './auto.js';
+import { chooseAutoEngine, decideEngine, type AutoDecision, type AutoStageHints } from './auto.js';
 import { toEvaluator, type Evaluator } from './expressions.js';
-import { didYouMean, issuesToErrors, joinPath, keysAt, pipelineError, unknownKeyError } from './issues.js';
+import { didYouMean, firstIssue, issueToError, issuesToErrors, joinPath, keysAt, pipelineError, unknownKeyError } from './issues.js';
 import { loadModules } from './modules.js';
 import { onFailureSchema, parallelGroupSchema, pipelineSchema, stageSchema, type OnFailure, type RetryPolicy } from './schema.js';
 
@@ -255,12 +255,16 @@ async function prepare(doc: unknown, options: ValidateOptions, problems: Problem
     let decision: AutoDecision | undefined;
     if (type === 'auto') {
       if (['taskType', 'description', 'requires'].some((key) => shape.bad.has(key))) return undefined;
-      decision = await problems.checkAsync(() => decideEngine(rawStage as AutoStageHints, path));
-      type = decision?.type;
-      if (type !== undefined && !registry.has(type)) {
-        problems.add(pipelineError(`${path}.type`, `the selector's choice to be registered (${registry.types().join(', ')})`, type));
+      if (shape.bad.has('task')) {
+        decision = await problems.checkAsync(() => decideEngine(rawStage as AutoStageHints, path));
         return undefined;
       }
+      // Among the engines whose task schema accepts the task, the selector's pick first, then the recommender's order.
+      const describe = (adapter: OrchestratorAdapter, issues: readonly z.core.$ZodIssue[]) => issueToError(firstIssue(issues), rawStage.task, `${path}.task`, adapter.taskSchema).message;
+      const choice = await problems.checkAsync(() => chooseAutoEngine(rawStage as AutoStageHints, rawStage.task, path, registry, describe));
+      if (!choice) return undefined;
+      decision = choice.decision;
+      type = choice.type;
     }
     // An unknown type was reported by the shape check (or may come from a module that failed to load).
     if (type === undefined || !registry.has(type) || shape.bad.has('task')) return undefined;
