@@ -67,6 +67,36 @@ export interface StageContext {
   readonly approval?: ApprovalDecision;
   /** Things the pipeline declared or the caller registered that adapters may look up by name (agents, tools, handlers, graphs). */
   readonly resources: ResourceRegistry;
+  /** The hub's schedules: a stage registers the cron schedule that runs its pipeline again, in the hub's run store. */
+  readonly schedules: StageSchedules;
+}
+
+/** A cron schedule a stage asks the hub to keep for the run's pipeline file. */
+export interface ScheduleRequest {
+  /** Default: `<pipeline name>.<stage id>`, characters other than letters, digits and `_ . : -` replaced by `-`. */
+  readonly id?: string;
+  readonly cron: string;
+  /** IANA time zone of the cron expression (default UTC). */
+  readonly timezone?: string;
+  /** Default: the existing schedule's, else `skip`. */
+  readonly overlap?: 'skip' | 'allow';
+  /** Default: the existing schedule's, else `skip`. */
+  readonly missed?: 'skip' | 'run-once';
+}
+
+/** What registering gave: the schedule id (and whether the stored schedule changed), or why nothing was registered. */
+export type ScheduleRegistration =
+  | { readonly registered: true; readonly id: string; readonly changed: boolean }
+  | { readonly registered: false; readonly reason: string };
+
+/** Schedules as a stage sees them; the hub writes them to the run store it was given. */
+export interface StageSchedules {
+  /**
+   * Upserts a cron schedule pointing at the run's pipeline file. Idempotent: an unchanged schedule keeps its state
+   * (paused, last run); a changed cron, zone or file is updated in place. Code pipelines (no file) cannot be run
+   * again by a scheduler, so they are not registered.
+   */
+  register(request: ScheduleRequest): Promise<ScheduleRegistration>;
 }
 
 /** Named things users register in code or list in pipeline files: agents, tools, handlers, workflows. */

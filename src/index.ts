@@ -15,6 +15,9 @@ export type {
   ValidationContext,
   HealthStatus,
   WaitingForApproval,
+  StageSchedules,
+  ScheduleRequest,
+  ScheduleRegistration,
 } from './adapter.js';
 export type { EngineEvent, RunEvent, RunEventType, RunStatus, StageStatus, EventSink, PendingApprovalInfo } from './events/types.js';
 export type { RunStore, RunRecord, StageRecord, ApprovalRecord, ScheduleRecord, ListRunsOptions, RunLease, AcquireLeaseOptions, LeaseAcquisition } from './store/types.js';

@@ -75,5 +75,6 @@ function stageContext(baseDir: string, home: string): StageContext {
     home,
     baseDir,
     resources: new Resources(),
+    schedules: { register: async () => ({ registered: false, reason: 'a retrieval evaluation runs no pipeline' }) },
   };
 }

@@ -17,6 +17,9 @@ export type {
   ValidationContext,
   HealthStatus,
   WaitingForApproval,
+  StageSchedules,
+  ScheduleRequest,
+  ScheduleRegistration,
 } from '../adapter.js';
 export type { EngineEvent, PendingApprovalInfo, StageStatus, RunStatus } from '../events/types.js';
 

@@ -1,13 +1,33 @@
-import type { ApprovalDecision, StageContext } from '../adapter.js';
+import type { ApprovalDecision, HistoryEntry, ResourceRegistry, StageContext } from '../adapter.js';
 import type { EngineEvent } from '../events/types.js';
-import type { RunState } from './run.js';
 
 /**
- * The real StageContext: seed 003's WorkflowContext (run id, goal, data bus, history, last outputs) plus signal
- * and events. The run owns the state; the context is a view of it, built for each attempt of a stage.
+ * What every stage context of one run shares: a plain object the run builds once. The context reads
+ * nothing else, so it never depends on how the run keeps its state.
+ */
+export interface RunContextBase {
+  readonly runId: string;
+  readonly pipelineName: string;
+  readonly goal: string;
+  readonly runInput: unknown;
+  readonly data: Record<string, unknown>;
+  readonly history: readonly HistoryEntry[];
+  readonly getLastOutput: (typeOrStageId?: string) => unknown;
+  readonly home: string;
+  readonly baseDir: string;
+  readonly resources: ResourceRegistry;
+  /** Forwards a stage's engine event to the run's event bus. */
+  readonly emit: (stageId: string, engine: string, event: EngineEvent) => void;
+  /** The hub's schedule registry as seen by one stage. */
+  readonly schedules: (stageId: string) => StageContext['schedules'];
+}
+
+/**
+ * The real StageContext: seed 003's WorkflowContext (run id, goal, data bus, history, last outputs) plus signal,
+ * events and the hub's capabilities, built for each attempt of a stage from the run's shared base.
  */
 export function buildStageContext(
-  run: RunState,
+  base: RunContextBase,
   stageId: string,
   engine: string,
   attempt: number,
@@ -16,28 +36,30 @@ export function buildStageContext(
   approval: ApprovalDecision | undefined,
 ): StageContext {
   const context: StageContext = {
-    runId: run.runId,
+    runId: base.runId,
     stageId,
     engine,
-    pipelineName: run.pipeline.name,
-    goal: run.pipeline.goal,
+    pipelineName: base.pipelineName,
+    goal: base.goal,
     attempt,
-    runInput: run.runInput,
+    runInput: base.runInput,
     input,
-    data: run.data,
-    history: run.history,
-    getLastOutput: run.getLastOutput,
+    data: base.data,
+    history: base.history,
+    getLastOutput: base.getLastOutput,
     signal,
-    emit: emitter(run, stageId, engine),
-    home: run.home,
-    baseDir: run.pipeline.baseDir,
-    resources: run.pipeline.resources,
+    emit: emitter(base, stageId, engine),
+    home: base.home,
+    baseDir: base.baseDir,
+    resources: base.resources,
+    schedules: base.schedules(stageId),
   };
   if (approval) (context as { approval?: ApprovalDecision }).approval = approval;
   return context;
 }
 
 // A factory rather than an inline arrow: a stage's emit is created on every attempt, and this stays the cheapest form.
-function emitter(run: RunState, stageId: string, engine: string): (event: EngineEvent) => void {
-  return (event) => run.emitEngine(stageId, engine, event);
+function emitter(base: RunContextBase, stageId: string, engine: string): (event: EngineEvent) => void {
+  const emit = base.emit;
+  return (event) => emit(stageId, engine, event);
 }

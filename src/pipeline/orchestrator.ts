@@ -121,7 +121,7 @@ export class HybridOrchestrator {
       pid: process.pid,
     };
     await store.createRun(record);
-    return this.#execute(prepared, store, { runId, input: options.input, startedAt, resumed: false, seq: 0 }, options);
+    return this.#execute(prepared, store, { runId, input: options.input, startedAt, resumed: false, seq: 0, ...(prepared.file ? { pipelineFile: prepared.file } : {}) }, options);
   }
 
   /** The same run as `run`, as typed events; the last is `run.finished`. */
@@ -217,7 +217,8 @@ export class HybridOrchestrator {
     const [stages, history, events] = await Promise.all([store.listStages(runId), store.listHistory(runId), store.listEvents(runId)]);
     const seq = events.reduce((max, e) => Math.max(max, e.seq), 0);
     await store.updateRun(runId, { status: 'running', pid: process.pid });
-    return this.#execute(prepared, store, { runId, input: run.input, startedAt: new Date(), resumed: true, seq, stages, history, data: run.data ?? {}, approvals }, options);
+    const pipelineFile = run.pipelineFile ?? prepared.file;
+    return this.#execute(prepared, store, { runId, input: run.input, startedAt: new Date(), resumed: true, seq, ...(pipelineFile ? { pipelineFile } : {}), stages, history, data: run.data ?? {}, approvals }, options);
   }
 
   async #preparedFor(run: RunRecord, pipeline: PipelineInput | undefined): Promise<PreparedPipeline> {
@@ -236,6 +237,7 @@ export class HybridOrchestrator {
       startedAt: Date;
       resumed: boolean;
       seq: number;
+      pipelineFile?: string;
       stages?: RunStateInitStages;
       history?: RunStateInitHistory;
       data?: Record<string, unknown>;
@@ -260,6 +262,7 @@ export class HybridOrchestrator {
         home: this.home,
         signal,
         startedAt: state.startedAt,
+        ...(state.pipelineFile ? { pipelineFile: state.pipelineFile } : {}),
         ...(state.stages ? { stages: state.stages } : {}),
         ...(state.history ? { history: state.history } : {}),
         ...(state.data ? { data: state.data } : {}),

@@ -2,9 +2,10 @@ import pLimit from 'p-limit';
 import { isWaitingForApproval, type ApprovalDecision, type HistoryEntry, type SerializedError } from '../adapter.js';
 import { SwitchyardError, toSwitchyardError } from '../errors.js';
 import type { RunEventBus } from '../events/bus.js';
-import type { EngineEvent, PendingApprovalInfo, StageStatus } from '../events/types.js';
 import type { RunStore, StageRecord } from '../store/types.js';
-import { buildStageContext } from './context.js';
+import { stageSchedules } from '../schedule/register.js';
+import { buildStageContext, type RunContextBase } from './context.js';
+import { RunRecorder, type StageOutcome } from './recorder.js';
 import { NEVER_ABORTED, abortError } from '../abort.js';
 import { withRetry, withTimeout } from './policies.js';
 import type { PendingApproval, PipelineResult, PipelineStatus, StageResult } from './result.js';
@@ -25,6 +26,8 @@ export interface RunStateInit {
   readonly home: string;
   readonly signal: AbortSignal;
   readonly startedAt: Date;
+  /** The pipeline file the run came from (absolute), where schedules registered by its stages point. */
+  readonly pipelineFile?: string;
   /** Resume: what the store knows about the run so far. */
   readonly stages?: readonly StageRecord[];
   readonly history?: readonly HistoryEntry[];
@@ -33,13 +36,11 @@ export interface RunStateInit {
   readonly approvals?: ReadonlyMap<string, ApprovalDecision>;
 }
 
-const EPOCH = new Date(0);
-
-/** When the current attempt of a stage started, for its history entry. */
-interface AttemptTiming {
-  attempts: number;
-  startedAt: Date;
-  t0: number;
+/** When the current attempt of a stage started. */
+interface AttemptClock {
+  readonly attempt: number;
+  readonly startedAt: Date;
+  readonly t0: number;
 }
 
 export function serializeError(error: SwitchyardError): SerializedError {
@@ -52,74 +53,74 @@ export function serializeError(error: SwitchyardError): SerializedError {
 }
 
 /**
- * One run of a prepared pipeline: walks the steps, applies each stage's policies, keeps the
- * run state (outputs, history, data bus) and persists it through the store as it goes.
+ * One run of a prepared pipeline: walks the steps and applies each stage's policies (when, input, retries,
+ * timeouts, failure paths, parallel groups). Every outcome goes to the run's recorder, which keeps the history,
+ * stage records and outputs and writes them to the store.
  */
 export class RunState {
   readonly runId: string;
   readonly pipeline: PreparedPipeline;
   readonly runInput: unknown;
   readonly data: Record<string, unknown>;
-  readonly history: HistoryEntry[];
-  readonly home: string;
-  readonly #store: RunStore;
   readonly #bus: RunEventBus;
   readonly #signal: AbortSignal;
   readonly #startedAt: Date;
-  readonly #records = new Map<string, StageRecord>();
-  readonly #outputs = new Map<string, unknown>();
+  /** History, stage records and outputs, and their writes to the store. */
+  readonly #recorder: RunRecorder;
+  /** What every stage context of the run shares. */
+  readonly #contextBase: RunContextBase;
   readonly #approvals: ReadonlyMap<string, ApprovalDecision>;
   readonly #visits = new Map<string, number>();
   /** Steps a failure path jumped back over: run again even if they completed. */
   readonly #rerun = new Set<string>();
-  #last: { value: unknown } | undefined;
-  /** The data bus as last written to the store: unchanged data is not written again. */
-  #savedData: string;
 
   constructor(init: RunStateInit) {
     this.runId = init.runId;
     this.pipeline = init.pipeline;
     this.runInput = init.input;
-    this.#store = init.store;
     this.#bus = init.bus;
-    this.home = init.home;
     this.#signal = init.signal;
     this.#startedAt = init.startedAt;
     this.data = init.data ?? {};
-    this.history = [...(init.history ?? [])];
     this.#approvals = init.approvals ?? new Map();
-    for (const record of init.stages ?? []) {
-      this.#records.set(record.stageId, record);
-      if (record.status === 'completed') this.#outputs.set(record.stageId, record.output);
-    }
+    const recorder = new RunRecorder({
+      runId: init.runId,
+      store: init.store,
+      bus: init.bus,
+      data: this.data,
+      ...(init.history ? { history: init.history } : {}),
+      ...(init.stages ? { stages: init.stages } : {}),
+    });
+    this.#recorder = recorder;
     // Resume: the last completed top-level output in the history is the next stage's input, as in the first process.
     const top = new Set(this.pipeline.steps.map((step) => step.id));
-    for (let i = this.history.length - 1; i >= 0; i--) {
-      const entry = this.history[i]!;
+    const history = recorder.history;
+    for (let i = history.length - 1; i >= 0; i--) {
+      const entry = history[i]!;
       // steps not completed run again, so their old outputs must not become the input of what runs next
-      if (top.has(entry.stageId) && entry.outcome === 'completed' && this.#records.get(entry.stageId)?.status === 'completed') {
-        this.#last = { value: entry.output };
+      if (top.has(entry.stageId) && entry.outcome === 'completed' && recorder.records.get(entry.stageId)?.status === 'completed') {
+        recorder.last = { value: entry.output };
         break;
       }
     }
-    this.#savedData = JSON.stringify(this.data);
-  }
-
-  /** `context.getLastOutput`, one function per run shared by every stage context. */
-  readonly getLastOutput = (typeOrStageId?: string): unknown => this.lastOutput(typeOrStageId);
-
-  lastOutput(typeOrStageId?: string): unknown {
-    if (typeOrStageId === undefined) return this.#last?.value;
-    if (this.#outputs.has(typeOrStageId)) return this.#outputs.get(typeOrStageId);
-    for (let i = this.history.length - 1; i >= 0; i--) {
-      const entry = this.history[i]!;
-      if (entry.outcome === 'completed' && entry.engine === typeOrStageId) return entry.output;
-    }
-    return undefined;
-  }
-
-  emitEngine(stageId: string, engine: string, event: EngineEvent): void {
-    this.#bus.emit({ type: 'stage.engine', stageId, engine, event });
+    const bus = init.bus;
+    const store = init.store;
+    const pipelineFile = init.pipelineFile;
+    const pipelineName = init.pipeline.name;
+    this.#contextBase = {
+      runId: init.runId,
+      pipelineName,
+      goal: init.pipeline.goal,
+      runInput: init.input,
+      data: this.data,
+      history,
+      getLastOutput: recorder.getLastOutput,
+      home: init.home,
+      baseDir: init.pipeline.baseDir,
+      resources: init.pipeline.resources,
+      emit: (stageId, engine, event) => void bus.emit({ type: 'stage.engine', stageId, engine, event }),
+      schedules: (stageId) => stageSchedules(store, { pipelineFile, pipelineName, stageId }),
+    };
   }
 
   async execute(): Promise<PipelineResult> {
@@ -182,41 +183,35 @@ export class RunState {
       i++;
     }
     if (status === undefined) {
-      const failed = [...this.#records.values()].some((r) => r.status === 'failed');
+      const failed = [...this.#recorder.records.values()].some((r) => r.status === 'failed');
       status = failed ? 'partial' : 'completed';
     }
     return this.#result(status, error, pending);
   }
 
   #isDone(step: PreparedStep): boolean {
-    const record = this.#records.get(step.id);
+    const record = this.#recorder.records.get(step.id);
     return record !== undefined && (record.status === 'completed' || record.status === 'skipped') && !this.#rerun.has(step.id);
   }
 
   #previous(): unknown {
-    return this.#last ? this.#last.value : this.runInput;
+    const last = this.#recorder.last;
+    return last ? last.value : this.runInput;
   }
 
   #scope(previous: unknown): ExpressionScope {
-    return { input: this.runInput, previous, outputs: Object.fromEntries(this.#outputs), data: this.data, goal: this.pipeline.goal };
+    return { input: this.runInput, previous, outputs: Object.fromEntries(this.#recorder.outputs), data: this.data, goal: this.pipeline.goal };
   }
 
-  async #decision(stageId: string, engine: string, reasons: readonly string[]): Promise<void> {
+  #decision(stageId: string, engine: string, reasons: readonly string[]): Promise<void> {
     const now = new Date().toISOString();
     const entry: HistoryEntry = { stageId, engine, attempt: 0, startedAt: now, endedAt: now, durationMs: 0, outcome: 'decision', reasons };
-    this.history.push(entry);
-    this.#bus.emit({ type: 'stage.decision', stageId, engine, reasons });
-    await this.#store.appendHistory(this.runId, entry);
+    return this.#recorder.note(entry, { type: 'stage.decision', stageId, engine, reasons });
   }
 
   async #skip(id: string, engine: string, reason: string): Promise<Outcome> {
     const now = new Date().toISOString();
-    const entry: HistoryEntry = { stageId: id, engine, attempt: 0, startedAt: now, endedAt: now, durationMs: 0, outcome: 'skipped', reasons: [reason] };
-    this.history.push(entry);
-    const record: StageRecord = { runId: this.runId, stageId: id, engine, status: 'skipped', attempts: 0, startedAt: now, endedAt: now, durationMs: 0 };
-    this.#records.set(id, record);
-    this.#bus.emit({ type: 'stage.skipped', stageId: id, reason });
-    await Promise.all([this.#store.appendHistory(this.runId, entry), this.#store.saveStage(record)]);
+    await this.#recorder.record({ stageId: id, engine, status: 'skipped', attempts: 0, startedAt: now, endedAt: now, durationMs: 0, reasons: [reason] });
     return { status: 'skipped' };
   }
 
@@ -225,141 +220,93 @@ export class RunState {
     if (stage.when || stage.input) {
       const scope = this.#scope(previous);
       try {
-        if (stage.when && !(await stage.when(scope))) return await this.#skip(id, engine, '`when` was false');
-        if (stage.input) previous = await stage.input(scope);
+        // the run's signal and the stage timeout stop an expression too
+        const bounds = { signal: this.#signal, timeoutMs: stage.timeoutMs };
+        if (stage.when && !(await stage.when(scope, bounds))) return await this.#skip(id, engine, '`when` was false');
+        if (stage.input) previous = await stage.input(scope, bounds);
       } catch (thrown) {
-        return this.#fail(stage, toSwitchyardError(thrown, 'STAGE_FAILED'), 1, new Date(), performance.now());
+        return this.#fail(stage, toSwitchyardError(thrown, 'STAGE_FAILED'), { attempt: 1, startedAt: new Date(), t0: performance.now() });
       }
     }
     const input = previous;
     if (stage.decision) await this.#decision(id, engine, stage.decision.reasons);
     const approval = this.#approvals.get(id);
-    const timing: AttemptTiming = { attempts: 0, startedAt: EPOCH, t0: 0 };
+    // The clock of the attempt under way: each attempt starts it, the outcome reads it.
+    let clock: AttemptClock | undefined;
+    const attempt = (n: number): Promise<unknown> => {
+      clock = { attempt: n, startedAt: new Date(), t0: performance.now() };
+      return this.#attempt(stage, input, approval, n);
+    };
     let result: unknown;
     try {
       result = stage.retry
-        ? await withRetry((n) => this.#attempt(stage, input, approval, n, timing), stage.retry, this.#signal, {
-            onRetry: async (error, n, delayMs) => {
-              const endedAt = new Date();
+        ? await withRetry(attempt, stage.retry, this.#signal, {
+            onRetry: (error, n, delayMs) => {
               const entry: HistoryEntry = {
                 stageId: id,
                 engine,
                 attempt: n,
-                startedAt: timing.startedAt.toISOString(),
-                endedAt: endedAt.toISOString(),
-                durationMs: performance.now() - timing.t0,
+                startedAt: clock!.startedAt.toISOString(),
+                endedAt: new Date().toISOString(),
+                durationMs: performance.now() - clock!.t0,
                 outcome: 'retry',
                 error: serializeError(error),
               };
-              this.history.push(entry);
-              this.#bus.emit({ type: 'stage.retry', stageId: id, engine, attempt: n, delayMs, error: serializeError(error) });
-              await this.#store.appendHistory(this.runId, entry);
+              return this.#recorder.note(entry, { type: 'stage.retry', stageId: id, engine, attempt: n, delayMs, error: serializeError(error) });
             },
           })
-        : await this.#attempt(stage, input, approval, 1, timing);
+        : await attempt(1);
     } catch (thrown) {
       const error = this.#signal.aborted ? abortError(this.#signal) : toSwitchyardError(thrown);
-      if (timing.attempts === 0) return this.#fail(stage, error, 0, new Date(), performance.now());
-      return this.#fail(stage, error, timing.attempts, timing.startedAt, timing.t0);
+      return this.#fail(stage, error, clock ?? { attempt: 0, startedAt: new Date(), t0: performance.now() });
     }
-    const { attempts, startedAt, t0 } = timing;
+    const { attempt: attempts, startedAt, t0 } = clock!;
     const durationMs = performance.now() - t0;
-    const endedAt = new Date();
-    if (isWaitingForApproval(result)) return this.#wait(stage, result.approval, result.partial, attempts, startedAt, endedAt, durationMs);
-    const entry: HistoryEntry = {
-      stageId: id,
-      engine,
-      attempt: attempts,
-      startedAt: startedAt.toISOString(),
-      endedAt: endedAt.toISOString(),
-      durationMs,
-      outcome: 'completed',
-      output: result,
-    };
-    const record: StageRecord = {
-      runId: this.runId,
-      stageId: id,
-      engine,
-      status: 'completed',
-      attempts,
-      output: result,
-      startedAt: entry.startedAt,
-      endedAt: entry.endedAt,
-      durationMs,
-    };
-    this.history.push(entry);
-    this.#records.set(id, record);
-    this.#outputs.set(id, result);
-    if (!branch) this.#last = { value: result };
-    this.#bus.emit({ type: 'stage.completed', stageId: id, engine, attempt: attempts, durationMs });
-    await Promise.all([this.#store.saveStage(record), this.#store.appendHistory(this.runId, entry), this.#saveRunState()]);
+    const times = { attempts, startedAt: startedAt.toISOString(), endedAt: new Date().toISOString(), durationMs };
+    if (isWaitingForApproval(result)) {
+      const { approval: point, partial } = result;
+      await this.#recorder.record({
+        stageId: id,
+        engine,
+        status: 'waiting',
+        ...times,
+        ...(partial === undefined ? {} : { output: partial }),
+        reasons: [point.message],
+        approval: point,
+      });
+      return { status: 'waiting', approval: { stageId: id, ...point } };
+    }
+    await this.#recorder.record({ stageId: id, engine, status: 'completed', ...times, output: result, keepOutput: true, passOn: !branch });
     return { status: 'completed', output: result };
   }
 
   /** One attempt of a stage: its own context, the stage timeout and the run's signal around the adapter call. */
-  async #attempt(stage: PreparedStage, input: unknown, approval: ApprovalDecision | undefined, n: number, timing: AttemptTiming): Promise<unknown> {
+  async #attempt(stage: PreparedStage, input: unknown, approval: ApprovalDecision | undefined, n: number): Promise<unknown> {
     const { id, type: engine, adapter } = stage;
-    timing.attempts = n;
-    timing.startedAt = new Date();
-    timing.t0 = performance.now();
     this.#bus.emit({ type: 'stage.started', stageId: id, engine, attempt: n });
     try {
       // no timeout and no signal (the common case): nothing to race, call the adapter straight away
-      if (stage.timeoutMs === undefined && this.#signal === NEVER_ABORTED) return await adapter.execute(stage.task, buildStageContext(this, id, engine, n, input, NEVER_ABORTED, approval));
-      return await withTimeout((signal) => adapter.execute(stage.task, buildStageContext(this, id, engine, n, input, signal, approval)), this.#signal, stage.timeoutMs, id);
+      if (stage.timeoutMs === undefined && this.#signal === NEVER_ABORTED) return await adapter.execute(stage.task, buildStageContext(this.#contextBase, id, engine, n, input, NEVER_ABORTED, approval));
+      return await withTimeout((signal) => adapter.execute(stage.task, buildStageContext(this.#contextBase, id, engine, n, input, signal, approval)), this.#signal, stage.timeoutMs, id);
     } catch (thrown) {
       throw toSwitchyardError(thrown);
     }
   }
 
-  async #fail(stage: PreparedStage, error: SwitchyardError, attempts: number, startedAt: Date, t0: number): Promise<Outcome> {
-    const durationMs = performance.now() - t0;
-    const endedAt = new Date().toISOString();
+  async #fail(stage: PreparedStage, error: SwitchyardError, clock: AttemptClock): Promise<Outcome> {
+    const durationMs = performance.now() - clock.t0;
     const cancelled = error.code === 'CANCELLED' || (this.#signal.aborted && error.code === 'TIMEOUT');
-    const status: StageStatus = cancelled ? 'cancelled' : 'failed';
-    const serialized = serializeError(error);
-    const entry: HistoryEntry = { stageId: stage.id, engine: stage.type, attempt: attempts, startedAt: startedAt.toISOString(), endedAt, durationMs, outcome: status, error: serialized };
-    const record: StageRecord = { runId: this.runId, stageId: stage.id, engine: stage.type, status, attempts, error: serialized, startedAt: entry.startedAt, endedAt, durationMs };
-    this.history.push(entry);
-    this.#records.set(stage.id, record);
-    this.#bus.emit({ type: 'stage.failed', stageId: stage.id, engine: stage.type, attempt: attempts, durationMs, error: serialized });
-    await Promise.all([this.#store.saveStage(record), this.#store.appendHistory(this.runId, entry), this.#saveRunState()]);
+    await this.#recorder.record({
+      stageId: stage.id,
+      engine: stage.type,
+      status: cancelled ? 'cancelled' : 'failed',
+      attempts: clock.attempt,
+      startedAt: clock.startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+      durationMs,
+      error: serializeError(error),
+    });
     return { status: cancelled ? 'cancelled' : 'failed', error };
-  }
-
-  async #wait(stage: PreparedStage, approval: PendingApprovalInfo, partial: unknown, attempts: number, startedAt: Date, endedAt: Date, durationMs: number): Promise<Outcome> {
-    const entry: HistoryEntry = {
-      stageId: stage.id,
-      engine: stage.type,
-      attempt: attempts,
-      startedAt: startedAt.toISOString(),
-      endedAt: endedAt.toISOString(),
-      durationMs,
-      outcome: 'waiting',
-      ...(partial === undefined ? {} : { output: partial }),
-      reasons: [approval.message],
-    };
-    const record: StageRecord = {
-      runId: this.runId,
-      stageId: stage.id,
-      engine: stage.type,
-      status: 'waiting',
-      attempts,
-      ...(partial === undefined ? {} : { output: partial }),
-      startedAt: entry.startedAt,
-      endedAt: entry.endedAt,
-      durationMs,
-    };
-    this.history.push(entry);
-    this.#records.set(stage.id, record);
-    this.#bus.emit({ type: 'stage.waiting', stageId: stage.id, engine: stage.type, approval });
-    await Promise.all([
-      this.#store.saveStage(record),
-      this.#store.appendHistory(this.runId, entry),
-      this.#store.saveApproval({ runId: this.runId, stageId: stage.id, approval, createdAt: entry.endedAt }),
-      this.#saveRunState(),
-    ]);
-    return { status: 'waiting', approval: { stageId: stage.id, ...approval } };
   }
 
   async #runGroup(group: PreparedGroup): Promise<Outcome> {
@@ -367,8 +314,8 @@ export class RunState {
     if (group.when || group.input) {
       const scope = this.#scope(input);
       try {
-        if (group.when && !(await group.when(scope))) return await this.#skip(group.id, 'parallel', '`when` was false');
-        if (group.input) input = await group.input(scope);
+        if (group.when && !(await group.when(scope, { signal: this.#signal }))) return await this.#skip(group.id, 'parallel', '`when` was false');
+        if (group.input) input = await group.input(scope, { signal: this.#signal });
       } catch (thrown) {
         const error = toSwitchyardError(thrown, 'STAGE_FAILED');
         return this.#finishGroup(group, new Date(), performance.now(), [{ status: 'failed', error }]);
@@ -377,10 +324,11 @@ export class RunState {
     const startedAt = new Date();
     const t0 = performance.now();
     const limit = pLimit(group.concurrency);
+    const records = this.#recorder.records;
     const outcomes = await Promise.all(
       group.branches.map((branch) =>
         limit(async (): Promise<Outcome> => {
-          const record = this.#rerun.has(branch.id) ? undefined : this.#records.get(branch.id);
+          const record = this.#rerun.has(branch.id) ? undefined : records.get(branch.id);
           if (record?.status === 'completed') return { status: 'completed', output: record.output };
           if (record?.status === 'skipped') return { status: 'skipped' };
           if (this.#signal.aborted) return { status: 'cancelled', error: abortError(this.#signal) };
@@ -412,7 +360,7 @@ export class RunState {
     const durationMs = performance.now() - t0;
     const endedAt = new Date().toISOString();
     const completedCount = Object.keys(output).length;
-    let status: StageStatus = 'completed';
+    let status: StageOutcome['status'] = 'completed';
     let error: SwitchyardError | undefined;
     if (waiting) status = 'waiting';
     else if (cancelled) {
@@ -425,55 +373,31 @@ export class RunState {
         ...(firstError ? { cause: firstError } : {}),
       });
     }
-    const record: StageRecord = {
-      runId: this.runId,
+    const hasOutput = completedCount > 0 || status === 'completed';
+    await this.#recorder.record({
       stageId: group.id,
       engine: 'parallel',
       status,
       attempts: 1,
-      output,
-      ...(error ? { error: serializeError(error) } : {}),
       startedAt: startedAt.toISOString(),
       endedAt,
       durationMs,
-    };
-    this.#records.set(group.id, record);
-    const hasOutput = completedCount > 0 || status === 'completed';
-    if (hasOutput) {
-      this.#outputs.set(group.id, output);
-      if (status === 'completed' || status === 'failed') this.#last = { value: output };
-    }
-    const entry: HistoryEntry = {
-      stageId: group.id,
-      engine: 'parallel',
-      attempt: 1,
-      startedAt: record.startedAt!,
-      endedAt,
-      durationMs,
-      outcome: status,
-      ...(hasOutput ? { output } : {}),
-      ...(record.error ? { error: record.error } : {}),
+      output,
+      ...(error ? { error: serializeError(error) } : {}),
       reasons: [`fan-in of ${completedCount} of ${group.branches.length} branches`],
-    };
-    this.history.push(entry);
-    await Promise.all([this.#store.saveStage(record), this.#store.appendHistory(this.runId, entry), this.#saveRunState()]);
+      fanIn: true,
+      keepOutput: hasOutput,
+      passOn: hasOutput && (status === 'completed' || status === 'failed'),
+    });
     if (waiting) return { status: 'waiting', approval: waiting };
     if (cancelled) return { status: 'cancelled', error: cancelled };
     if (error) return { status: 'failed', error, output };
     return { status: 'completed', output };
   }
 
-  /** Saves the data bus when a stage changed it, so a resume sees it. */
-  #saveRunState(): Promise<void> | undefined {
-    const json = JSON.stringify(this.data);
-    if (json === this.#savedData) return undefined;
-    this.#savedData = json;
-    return this.#store.updateRun(this.runId, { data: this.data });
-  }
-
   #result(status: PipelineStatus, error: SwitchyardError | undefined, pending: PendingApproval | undefined): PipelineResult {
     const endedAt = new Date();
-    const stages: StageResult[] = [...this.#records.values()].map((r) => ({
+    const stages: StageResult[] = [...this.#recorder.records.values()].map((r) => ({
       id: r.stageId,
       type: r.engine,
       status: r.status,
@@ -489,8 +413,8 @@ export class RunState {
       pipeline: this.pipeline.name,
       status,
       stages,
-      output: this.#last?.value,
-      history: this.history,
+      output: this.#recorder.last?.value,
+      history: this.#recorder.history,
       data: this.data,
       startedAt: this.#startedAt.toISOString(),
       endedAt: endedAt.toISOString(),
@@ -500,4 +424,3 @@ export class RunState {
     };
   }
 }
-

@@ -290,6 +290,7 @@ function withSignal(context: StageContext, signal: AbortSignal): StageContext {
     home: context.home,
     baseDir: context.baseDir,
     resources: context.resources,
+    schedules: context.schedules,
     ...(context.approval ? { approval: context.approval } : {}),
   };
 }

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
-import type { HistoryEntry, ResourceRegistry, StageContext, ApprovalDecision } from '../../adapter.js';
+import type { HistoryEntry, ResourceRegistry, StageContext, ApprovalDecision, StageSchedules } from '../../adapter.js';
 import type { EngineEvent } from '../../events/types.js';
 import { Resources } from '../../resources.js';
+import { registerStageSchedule } from '../../schedule/register.js';
+import type { ScheduleRecord } from '../../store/types.js';
 
 export interface TestContextOptions {
   readonly runId?: string;
@@ -17,11 +19,31 @@ export interface TestContextOptions {
   readonly history?: HistoryEntry[];
   readonly approval?: ApprovalDecision;
   readonly attempt?: number;
+  readonly pipelineName?: string;
+  /** The pipeline file the run came from; without one, schedules are not registered (as for code pipelines). */
+  readonly pipelineFile?: string;
+}
+
+/** `context.schedules` in memory: the same upsert as the hub's, into `records` (seed it to test an existing schedule). */
+export interface TestSchedules extends StageSchedules {
+  readonly records: Map<string, ScheduleRecord>;
 }
 
 export interface TestContext extends StageContext {
   /** Every engine event the stage emitted, in order. */
   readonly events: EngineEvent[];
+  readonly schedules: TestSchedules;
+}
+
+/** An in-memory `context.schedules` for one stage, with the hub's registration rules. */
+export function createTestSchedules(scope: { pipelineFile?: string; pipelineName?: string; stageId?: string } = {}): TestSchedules {
+  const records = new Map<string, ScheduleRecord>();
+  const store = {
+    getSchedule: async (id: string) => records.get(id),
+    saveSchedule: async (schedule: ScheduleRecord) => void records.set(schedule.id, schedule),
+  };
+  const where = { pipelineFile: scope.pipelineFile === undefined ? undefined : resolve(scope.pipelineFile), pipelineName: scope.pipelineName ?? 'test', stageId: scope.stageId ?? 'stage-1' };
+  return { records, register: (request) => registerStageSchedule(store, where, request) };
 }
 
 /**
@@ -31,11 +53,13 @@ export interface TestContext extends StageContext {
 export function createTestContext(options: TestContextOptions = {}): TestContext {
   const events: EngineEvent[] = [];
   const history = options.history ?? [];
+  const stageId = options.stageId ?? 'stage-1';
+  const pipelineName = options.pipelineName ?? 'test';
   return {
     runId: options.runId ?? 'run-test',
-    stageId: options.stageId ?? 'stage-1',
+    stageId,
     engine: options.engine ?? 'test',
-    pipelineName: 'test',
+    pipelineName,
     goal: options.goal ?? '',
     attempt: options.attempt ?? 1,
     runInput: options.runInput ?? options.input,
@@ -57,6 +81,7 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
     home: options.home ?? resolve('.switchyard'),
     baseDir: options.baseDir ?? process.cwd(),
     resources: options.resources ?? new Resources(),
+    schedules: createTestSchedules({ ...(options.pipelineFile === undefined ? {} : { pipelineFile: options.pipelineFile }), pipelineName, stageId }),
     ...(options.approval ? { approval: options.approval } : {}),
     events,
   };

@@ -1,9 +1,15 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { HybridOrchestrator, MemoryRunStore, Resources } from 'switchyard';
 import type { ScheduledEtlResult } from 'switchyard/prefect';
+
+const execFileAsync = promisify(execFile);
 
 const pipelineYaml = (extra = '') => `name: nightly
 stages:
@@ -41,8 +47,22 @@ describe('scheduled_etl stage', () => {
     expect(output.outputs.extract).toEqual({ orders: [{ id: '1', total: '10' }, { id: '2', total: '20' }, { id: '3', total: '30' }], customers: [{ id: 'a' }, { id: 'b' }], inline: [{ id: 9 }] });
     const loaded = JSON.parse(await readFile((output.outputs.load as { file: string }).file, 'utf8')) as { runId: string };
     expect(loaded.runId).toBe(result.runId);
-    // Registration goes to the run store under home; this run lives in a memory store, so there is no file to point at.
-    expect(output.schedule).toMatchObject({ cron: '0 2 * * *', timezone: 'America/New_York', registered: false });
+    // The stage asks the hub, which registers the schedule in the store it was given (here the memory store).
+    expect(output.schedule).toMatchObject({ cron: '0 2 * * *', timezone: 'America/New_York', registered: true, id: 'nightly.etl' });
+    expect(await store.getSchedule('nightly.etl')).toMatchObject({ pipelineFile: file, cron: '0 2 * * *', timezone: 'America/New_York' });
+  });
+
+  it('does not register a code pipeline (no file to run again), and says why', async () => {
+    const { dir, home } = await fixture();
+    const store = new MemoryRunStore();
+    const hub = new HybridOrchestrator({ home, store });
+    const task = { type: 'scheduled_etl', schedule: '0 2 * * *', sources: [join(dir, 'orders.csv')] };
+    const result = await hub.run({ name: 'code', stages: [{ id: 'etl', type: 'prefect', task }] });
+    expect(result.status).toBe('completed');
+    expect((result.output as ScheduledEtlResult).schedule).toMatchObject({ registered: false, reason: 'the pipeline did not come from a file' });
+    expect(await store.listSchedules()).toEqual([]);
+    const events = await store.listEvents(result.runId);
+    expect(events.some((e) => e.type === 'stage.engine' && e.event.kind === 'schedule.not_registered')).toBe(true);
   });
 
   it('registers the schedule in the run store when the run came from a file', async () => {
@@ -95,5 +115,27 @@ describe('examples/scheduled-etl', () => {
     const result = await hub.run(file);
     expect(result.status).toBe('completed');
     expect((result.output as { result: unknown }).result).toMatchObject({ revenue: 560, text: 'revenue 560; best customer Edsger' });
+  });
+});
+
+describe('schedules go to the hub’s store', () => {
+  it('a hub with a MemoryRunStore running examples/scheduled-etl registers the schedule there and never loads better-sqlite3', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'sy-etl-memory-'));
+    const file = fileURLToPath(new URL('../../../examples/scheduled-etl/pipeline.yaml', import.meta.url));
+    const child = fileURLToPath(new URL('../../fixtures/prefect/etl-memory-store.ts', import.meta.url));
+    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', child, home, file], { env: { ...process.env, SWITCHYARD_HOME: home } });
+    const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+      status: string;
+      schedule: { schedule: unknown };
+      schedules: { id: string; pipelineFile: string; cron: string; timezone: string; missed: string }[];
+      sqliteLoaded: boolean;
+      sqliteLoadedAfterImport: boolean;
+    };
+    expect(report.status).toBe('completed');
+    expect(report.schedule.schedule).toMatchObject({ registered: true, id: 'nightly-sales.etl' });
+    expect(report.schedules).toEqual([expect.objectContaining({ id: 'nightly-sales.etl', pipelineFile: file, cron: '0 2 * * *', timezone: 'Europe/Paris', missed: 'run-once' })]);
+    expect(report.sqliteLoaded).toBe(false);
+    expect(report.sqliteLoadedAfterImport).toBe(true);
+    expect(existsSync(join(home, 'switchyard.sqlite'))).toBe(false);
   });
 });

@@ -1,0 +1,161 @@
+import type { HistoryEntry, SerializedError } from '../adapter.js';
+import type { RunEventBus, RunEventInput } from '../events/bus.js';
+import type { PendingApprovalInfo, StageStatus } from '../events/types.js';
+import type { RunStore, StageRecord } from '../store/types.js';
+
+/**
+ * How a stage or a parallel group ended: the one description every outcome (completed, failed, cancelled,
+ * skipped, waiting, a group's fan-in) is recorded from. Times are ISO strings.
+ */
+export interface StageOutcome {
+  readonly stageId: string;
+  readonly engine: string;
+  readonly status: Exclude<StageStatus, 'pending' | 'running'>;
+  readonly attempts: number;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly durationMs: number;
+  /** The output (a waiting stage's partial output); absent when there is none. */
+  readonly output?: unknown;
+  readonly error?: SerializedError;
+  readonly reasons?: readonly string[];
+  /** A waiting stage's approval point. */
+  readonly approval?: PendingApprovalInfo;
+  /**
+   * A parallel group's fan-in: announced by its branches' events, so it emits none of its own; its record keeps the
+   * output even when empty, its history entry only when `keepOutput`.
+   */
+  readonly fanIn?: boolean;
+  /** The output can be looked up by stage id (`getLastOutput(id)`, expressions' `outputs`). */
+  readonly keepOutput?: boolean;
+  /** The output is the next step's input (`previous`). */
+  readonly passOn?: boolean;
+}
+
+/**
+ * What a run has done so far, and where it goes: the history, the stage records and outputs, the event and the
+ * store writes for each outcome. The run loop decides what happens; everything it learns goes through `record`.
+ */
+export class RunRecorder {
+  readonly runId: string;
+  readonly history: HistoryEntry[];
+  /** Stage records by stage id, in the order stages first ended. */
+  readonly records = new Map<string, StageRecord>();
+  readonly outputs = new Map<string, unknown>();
+  /** The output the next step gets as `previous`, once one passed one on. */
+  last: { value: unknown } | undefined;
+  readonly #store: RunStore;
+  readonly #bus: RunEventBus;
+  readonly #data: Record<string, unknown>;
+  /** The data bus as last written to the store: unchanged data is not written again. */
+  #savedData: string;
+
+  constructor(init: {
+    readonly runId: string;
+    readonly store: RunStore;
+    readonly bus: RunEventBus;
+    readonly data: Record<string, unknown>;
+    readonly history?: readonly HistoryEntry[];
+    readonly stages?: readonly StageRecord[];
+  }) {
+    this.runId = init.runId;
+    this.#store = init.store;
+    this.#bus = init.bus;
+    this.#data = init.data;
+    this.history = [...(init.history ?? [])];
+    for (const record of init.stages ?? []) {
+      this.records.set(record.stageId, record);
+      if (record.status === 'completed') this.outputs.set(record.stageId, record.output);
+    }
+    this.#savedData = JSON.stringify(init.data);
+  }
+
+  /** `context.getLastOutput`: one function per run, shared by every stage context. */
+  readonly getLastOutput = (typeOrStageId?: string): unknown => {
+    if (typeOrStageId === undefined) return this.last?.value;
+    if (this.outputs.has(typeOrStageId)) return this.outputs.get(typeOrStageId);
+    for (let i = this.history.length - 1; i >= 0; i--) {
+      const entry = this.history[i]!;
+      if (entry.outcome === 'completed' && entry.engine === typeOrStageId) return entry.output;
+    }
+    return undefined;
+  };
+
+  /**
+   * Records how a stage or group ended: its history entry and stage record, its event, and both written to the store
+   * (with the approval of a waiting stage, and the data bus when a stage changed it). The run's state is updated
+   * before the first await, so stages running in parallel see it at once.
+   */
+  async record(outcome: StageOutcome): Promise<StageRecord> {
+    const { stageId, engine, status, attempts, startedAt, endedAt, durationMs, error } = outcome;
+    const hasOutput = 'output' in outcome;
+    const inHistory = hasOutput && (!outcome.fanIn || outcome.keepOutput === true);
+    const entry: HistoryEntry = {
+      stageId,
+      engine,
+      attempt: attempts,
+      startedAt,
+      endedAt,
+      durationMs,
+      outcome: status,
+      ...(inHistory ? { output: outcome.output } : {}),
+      ...(error ? { error } : {}),
+      ...(outcome.reasons ? { reasons: outcome.reasons } : {}),
+    };
+    const record: StageRecord = {
+      runId: this.runId,
+      stageId,
+      engine,
+      status,
+      attempts,
+      ...(hasOutput ? { output: outcome.output } : {}),
+      ...(error ? { error } : {}),
+      startedAt,
+      endedAt,
+      durationMs,
+    };
+    this.history.push(entry);
+    this.records.set(stageId, record);
+    if (outcome.keepOutput) this.outputs.set(stageId, outcome.output);
+    if (outcome.passOn) this.last = { value: outcome.output };
+    const event = outcome.fanIn ? undefined : stageEvent(outcome);
+    if (event) this.#bus.emit(event);
+    const store = this.#store;
+    const writes: (Promise<void> | undefined)[] = [store.saveStage(record), store.appendHistory(this.runId, entry)];
+    if (status === 'waiting' && outcome.approval) writes.push(store.saveApproval({ runId: this.runId, stageId, approval: outcome.approval, createdAt: endedAt }));
+    // a skip runs no stage code, so it cannot have changed the data bus
+    if (status !== 'skipped') writes.push(this.#saveData());
+    await Promise.all(writes);
+    return record;
+  }
+
+  /** A history entry that ends no stage (a retry, a hub decision), with its event. */
+  async note(entry: HistoryEntry, event: RunEventInput): Promise<void> {
+    this.history.push(entry);
+    this.#bus.emit(event);
+    await this.#store.appendHistory(this.runId, entry);
+  }
+
+  /** Saves the data bus when a stage changed it, so a resume sees it. */
+  #saveData(): Promise<void> | undefined {
+    const json = JSON.stringify(this.#data);
+    if (json === this.#savedData) return undefined;
+    this.#savedData = json;
+    return this.#store.updateRun(this.runId, { data: this.#data });
+  }
+}
+
+/** The event that announces an outcome. */
+function stageEvent(outcome: StageOutcome): RunEventInput {
+  const { stageId, engine, attempts: attempt, durationMs } = outcome;
+  switch (outcome.status) {
+    case 'completed':
+      return { type: 'stage.completed', stageId, engine, attempt, durationMs };
+    case 'skipped':
+      return { type: 'stage.skipped', stageId, reason: outcome.reasons?.[0] ?? '' };
+    case 'waiting':
+      return { type: 'stage.waiting', stageId, engine, approval: outcome.approval! };
+    default:
+      return { type: 'stage.failed', stageId, engine, attempt, durationMs, error: outcome.error! };
+  }
+}

@@ -1,0 +1,54 @@
+import type { ScheduleRegistration, ScheduleRequest, StageSchedules } from '../adapter.js';
+import type { RunStore } from '../store/types.js';
+import { createScheduleRecord } from './records.js';
+
+/** Where registered schedules go: the run store the hub was given, or an in-memory stand-in. */
+export type ScheduleSink = Pick<RunStore, 'getSchedule' | 'saveSchedule'>;
+
+/** The schedule id a stage registers under unless it names one: one per pipeline stage. */
+export function stageScheduleId(pipelineName: string, stageId: string): string {
+  return `${pipelineName}.${stageId}`.replace(/[^A-Za-z0-9_.:-]+/g, '-').slice(0, 100);
+}
+
+/** What a stage's `context.schedules` needs to know about its run. */
+export interface StageScheduleScope {
+  /** The run's pipeline file (absolute); undefined for code pipelines. */
+  readonly pipelineFile: string | undefined;
+  readonly pipelineName: string;
+  readonly stageId: string;
+}
+
+/**
+ * Upserts a stage's cron schedule in `store`, pointing at the run's pipeline file. Idempotent: an unchanged
+ * schedule (same cron, zone and file) is not written again and keeps its state (paused, last run); a changed one is
+ * updated in place, keeping its creation time and last run. Code pipelines cannot be re-run by a scheduler.
+ */
+export async function registerStageSchedule(store: ScheduleSink, scope: StageScheduleScope, request: ScheduleRequest): Promise<ScheduleRegistration> {
+  if (!scope.pipelineFile) return { registered: false, reason: 'the pipeline did not come from a file' };
+  const id = request.id ?? stageScheduleId(scope.pipelineName, scope.stageId);
+  const existing = await store.getSchedule(id);
+  const same = existing !== undefined && existing.cron === request.cron && existing.timezone === request.timezone && existing.pipelineFile === scope.pipelineFile;
+  if (!same) {
+    const record = createScheduleRecord({
+      id,
+      pipelineFile: scope.pipelineFile,
+      cron: request.cron,
+      ...(request.timezone !== undefined ? { timezone: request.timezone } : {}),
+      overlap: request.overlap ?? existing?.overlap ?? 'skip',
+      missed: request.missed ?? existing?.missed ?? 'skip',
+      paused: existing?.paused ?? false,
+    });
+    await store.saveSchedule({
+      ...record,
+      ...(existing ? { createdAt: existing.createdAt } : {}),
+      ...(existing?.lastRunAt ? { lastRunAt: existing.lastRunAt } : {}),
+      ...(existing?.lastRunId ? { lastRunId: existing.lastRunId } : {}),
+    });
+  }
+  return { registered: true, id, changed: !same };
+}
+
+/** `context.schedules` for one stage: registrations go to `store`. */
+export function stageSchedules(store: ScheduleSink, scope: StageScheduleScope): StageSchedules {
+  return { register: (request) => registerStageSchedule(store, scope, request) };
+}
