@@ -1,4 +1,5 @@
 import { SwitchyardError } from 'switchyard/adapter-kit';
+import { withRequestSignal } from './abort.js';
 import type { Passage } from './corpus.js';
 import type { ModelProvider } from 'switchyard/adapter-kit';
 import { tokenize } from './tokenize.js';
@@ -68,14 +69,16 @@ const SYSTEM = [
 /** A grounded answer from a chat model (the agno adapter's providers), citing the passages by number. */
 export async function llmAnswer(query: string, passages: readonly Passage[], model: ModelProvider, signal?: AbortSignal): Promise<Answer> {
   const context = passages.map((p, i) => `[${i + 1}] (source: ${p.source})\n${p.text}`).join('\n\n');
-  const response = await model.complete({
-    temperature: 0,
-    messages: [
-      { role: 'system', content: SYSTEM },
-      { role: 'user', content: `Passages:\n\n${context}\n\nQuestion: ${query}` },
-    ],
-    ...(signal ? { signal } : {}),
-  });
+  const response = await withRequestSignal(signal, (request) =>
+    model.complete({
+      temperature: 0,
+      messages: [
+        { role: 'system', content: SYSTEM },
+        { role: 'user', content: `Passages:\n\n${context}\n\nQuestion: ${query}` },
+      ],
+      ...(request ? { signal: request } : {}),
+    }),
+  );
   const text = response.content?.trim() ?? '';
   if (!text) throw new SwitchyardError('REMOTE_ERROR', `${model.id} returned an empty answer`);
   const cited = [...new Set([...text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])))].filter((n) => n >= 1 && n <= passages.length).sort((a, b) => a - b);

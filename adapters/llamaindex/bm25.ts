@@ -52,8 +52,7 @@ export class Bm25Index {
     for (const term of new Set(tokenize(query))) {
       const posting = this.#postings.get(term);
       if (!posting) continue;
-      const df = posting.ids.length;
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      const idf = idfOf(n, posting.ids.length);
       for (let i = 0; i < posting.ids.length; i++) {
         const id = posting.ids[i]!;
         const tf = posting.tfs[i]!;
@@ -63,6 +62,31 @@ export class Bm25Index {
     }
     return topOf(scores, topK);
   }
+
+  /**
+   * For every passage containing a query term: the idf-weighted share of the query's distinct terms it contains (0..1).
+   * Terms no passage contains count with the highest idf, so a question worded unlike the corpus has low coverage everywhere.
+   */
+  coverage(query: string): Map<number, number> {
+    const n = this.#lengths.length;
+    const out = new Map<number, number>();
+    const terms = [...new Set(tokenize(query))];
+    if (n === 0 || terms.length === 0) return out;
+    let total = 0;
+    for (const term of terms) {
+      const posting = this.#postings.get(term);
+      const idf = idfOf(n, posting?.ids.length ?? 0);
+      total += idf;
+      for (const id of posting?.ids ?? []) out.set(id, (out.get(id) ?? 0) + idf);
+    }
+    for (const [id, weight] of out) out.set(id, weight / total);
+    return out;
+  }
+}
+
+/** Inverse document frequency of a term present in `df` of `n` passages (BM25's, never negative). */
+function idfOf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
 }
 
 /** The k best entries of a score map, best first (ties by lower index, so results are deterministic). */

@@ -18,8 +18,15 @@ export interface Passage {
 
 export type RetrieverMode = 'lexical' | 'embedding' | 'hybrid';
 
-/** Reciprocal rank fusion constant (Cormack et al. use 60). */
-const RRF_K = 60;
+/**
+ * Hybrid scoring: the cosine similarity, min-max normalised over the corpus, plus a lexical boost of up to
+ * LEXICAL_WEIGHT for chunks that contain more than LEXICAL_GATE of the query's terms (idf-weighted). Reciprocal rank
+ * fusion gave every BM25 rank the same say, so on questions worded differently from the documents, BM25's chance
+ * matches on common words pulled the right passage out of the top three (docs/benchmarks.md, retrieval quality).
+ * The gate lets only strong lexical evidence (names, codes, the question's own rare words) move a passage.
+ */
+export const LEXICAL_WEIGHT = 0.5;
+export const LEXICAL_GATE = 0.3;
 
 /**
  * The searchable set of chunks: BM25 always; embedding vectors when an embedder produced them.
@@ -53,33 +60,42 @@ export class Corpus {
     if (!embedder || !this.hasVectors) {
       throw new SwitchyardError('MODEL_NOT_CONFIGURED', `retriever "${mode}" needs an embeddings endpoint and an index built with it`, {
         path: 'task.retriever',
-        expected: 'OPENAI_BASE_URL / OPENAI_API_KEY set when the index was built, or retriever "lexical"',
+        expected: 'SWITCHYARD_EMBEDDINGS_URL (or OPENAI_BASE_URL / OPENAI_API_KEY) set when the index was built, or retriever "lexical"',
       });
     }
     if (embedder.model !== this.embedModel) {
       throw new SwitchyardError('CONFLICT', `the index was embedded with ${this.embedModel}, the configured embedder is ${embedder.model}; re-ingest to switch models`);
     }
-    const [queryVector] = await embedder.embed([query], signal);
-    const vectorHits = this.#vectorSearch(queryVector ?? [], mode === 'hybrid' ? Math.max(topK * 4, 20) : topK);
-    if (mode === 'embedding') return this.#passages(vectorHits.map((s) => ({ ...s, via: ['embedding'] })));
-    const lexicalHits = this.#bm25.search(query, Math.max(topK * 4, 20));
-    const fused = new Map<number, number>();
-    const via = new Map<number, string[]>();
-    for (const [name, hits] of [['lexical', lexicalHits], ['embedding', vectorHits]] as const) {
-      hits.forEach((hit, rank) => {
-        fused.set(hit.index, (fused.get(hit.index) ?? 0) + 1 / (RRF_K + rank + 1));
-        via.set(hit.index, [...(via.get(hit.index) ?? []), name]);
-      });
-    }
-    return this.#passages(topOf(fused, topK).map((s) => ({ ...s, via: via.get(s.index) ?? [] })));
+    const [queryVector] = await embedder.embed([query], 'query', signal);
+    const cosines = new Map<number, number>();
+    this.vectors.forEach((vector, index) => {
+      if (vector) cosines.set(index, cosine(queryVector ?? [], vector));
+    });
+    if (mode === 'embedding') return this.#passages(topOf(cosines, topK).map((s) => ({ ...s, via: ['embedding'] })));
+    return this.#passages(this.#hybrid(query, cosines, topK));
   }
 
-  #vectorSearch(query: readonly number[], k: number) {
+  #hybrid(query: string, cosines: Map<number, number>, topK: number) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const value of cosines.values()) {
+      lo = Math.min(lo, value);
+      hi = Math.max(hi, value);
+    }
+    const coverage = this.#bm25.coverage(query);
+    const pool = Math.max(topK * 4, 20);
+    const nearest = new Set(topOf(cosines, pool).map((s) => s.index));
     const scores = new Map<number, number>();
-    this.vectors.forEach((vector, index) => {
-      if (vector) scores.set(index, cosine(query, vector));
-    });
-    return topOf(scores, k);
+    const boosted = new Set<number>();
+    // Every chunk with a vector, and chunks without one (none in an index built by one model) on their lexical boost alone.
+    for (const index of new Set([...cosines.keys(), ...coverage.keys()])) {
+      const share = coverage.get(index) ?? 0;
+      const boost = share > LEXICAL_GATE ? (LEXICAL_WEIGHT * (share - LEXICAL_GATE)) / (1 - LEXICAL_GATE) : 0;
+      if (boost > 0) boosted.add(index);
+      const value = cosines.get(index);
+      scores.set(index, (value !== undefined && hi > lo ? (value - lo) / (hi - lo) : 0) + boost);
+    }
+    return topOf(scores, topK).map((s) => ({ ...s, via: [...(boosted.has(s.index) ? ['lexical'] : []), ...(nearest.has(s.index) ? ['embedding'] : [])] }));
   }
 
   #passages(hits: readonly { index: number; score: number; via: readonly string[] }[]): Passage[] {

@@ -5,14 +5,14 @@
 export { createAdapter } from './adapter.js';
 export { llamaindexTaskSchema } from './task-schema.js';
 export type { LlamaindexTask, DocumentAnalysisTask, RagWorkflowTask, IngestTask, QueryTask, UserWorkflowTask, RetrievalOptions } from './task-schema.js';
-export type { LlamaindexAdapterOptions, EndpointConfig } from './settings.js';
+export type { LlamaindexAdapterOptions, EndpointConfig, EmbeddingPrefixes } from './settings.js';
 export type { ChatModelSetting } from './chat-model.js';
 export { defineWorkflow, isWorkflowDescriptor, isLazyWorkflow } from './user-workflow.js';
 export type { WorkflowDescriptor, LazyWorkflow, WorkflowKit, SwitchyardWorkflowContext, SwitchyardWorkflowExtras } from './user-workflow.js';
 export type { Answer, Citation } from './answer.js';
 export type { Passage } from './corpus.js';
 export type { DocumentSummary } from './summarize.js';
-export { evaluateRetrieval } from './evaluate.js';
+export { evaluateRetrieval, evaluateRetrievers } from './evaluate.js';
 export type { LabeledQuestion, EvaluationResult } from './evaluate.js';
 export { openIndex } from './open-index.js';
 export type { OpenedIndex } from './open-index.js';

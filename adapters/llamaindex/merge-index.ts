@@ -73,7 +73,7 @@ export async function mergeIndex(input: MergeInput): Promise<{ stored: StoredInd
   if (embedder && toEmbed.length > 0) {
     for (let i = 0; i < toEmbed.length; i += EMBED_BATCH) {
       const slice = toEmbed.slice(i, i + EMBED_BATCH);
-      const out = await embedder.embed(slice.map((c) => c.text), signal);
+      const out = await embedder.embed(slice.map((c) => c.text), 'passage', signal);
       slice.forEach((c, j) => vectors.set(c.id, out[j]!));
       emit('embed.progress', `embedded ${Math.min(i + EMBED_BATCH, toEmbed.length)} of ${toEmbed.length} chunks`, { model: embedder.model }, { done: Math.min(i + EMBED_BATCH, toEmbed.length), total: toEmbed.length, unit: 'chunks' });
     }

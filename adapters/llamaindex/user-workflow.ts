@@ -1,4 +1,4 @@
-import type { Workflow, WorkflowContext, WorkflowEvent } from '@llamaindex/workflow';
+import type { Workflow, WorkflowContext, WorkflowEvent, WorkflowEventData, WorkflowKit } from './workflow-types.js';
 import type { StageContext } from 'switchyard/adapter-kit';
 import { withTimeout } from 'switchyard/adapter-kit';
 import { SwitchyardError, invalidInput, toSwitchyardError } from 'switchyard/adapter-kit';
@@ -26,8 +26,24 @@ export interface SwitchyardWorkflowExtras {
 /** `context.signal` inside user handlers also aborts when the stage is cancelled or times out. */
 export type SwitchyardWorkflowContext = WorkflowContext & { readonly switchyard: SwitchyardWorkflowExtras };
 
-/** The `@llamaindex/workflow` module, handed to `defineWorkflow` builders so user code never imports the deprecated package. */
-export type WorkflowKit = typeof import('@llamaindex/workflow');
+/** The `@llamaindex/workflow` module, handed to `defineWorkflow` builders so user code never imports the deprecated package (typed in workflow-types.ts). */
+export type { WorkflowKit } from './workflow-types.js';
+
+type Engine = typeof import('@llamaindex/workflow');
+type EngineContext = import('@llamaindex/workflow').WorkflowContext;
+/** Compile-time: what the engine hands user code fits the structural types it is declared with. */
+type Fits<A extends B, B> = [A, B];
+type _EngineFitsKit = [
+  Fits<ReturnType<Engine['workflowEvent']>, WorkflowEvent<unknown>>,
+  Fits<import('@llamaindex/workflow').WorkflowEventData<string>, WorkflowEventData<string>>,
+  Fits<EngineContext, WorkflowContext>,
+  Fits<Engine['eventSource'], WorkflowKit['eventSource']>,
+];
+
+/** The engine module as the kit builders receive (its `handle` and `or` take the engine's branded event types). */
+async function loadKit(): Promise<WorkflowKit> {
+  return (await import('@llamaindex/workflow')) as unknown as WorkflowKit;
+}
 
 const LAZY = 'switchyard.llamaindex.workflow';
 
@@ -76,7 +92,7 @@ export async function resolveWorkflow(binding: unknown, resources: StageContext[
     if (!isWorkflowBinding(found)) throw unknownWorkflowError(path, binding, resources);
   }
   if (isLazyWorkflow(found)) {
-    const built = found.build(await import('@llamaindex/workflow'));
+    const built = found.build(await loadKit());
     if (!isWorkflowDescriptor(built)) throw invalidInput(path, 'the defineWorkflow builder to return { workflow, start, stop, error? }', built);
     return built;
   }
@@ -94,7 +110,8 @@ export async function runUserWorkflow(descriptor: WorkflowDescriptor, input: unk
   signal.throwIfAborted();
   const context = descriptor.workflow.createContext();
   const extras: SwitchyardWorkflowExtras = { runId: stage.runId, stageId: stage.stageId, emit: (event) => stage.emit(event) };
-  extendContext(context, { switchyard: extras }, {
+  // (the engine's own context type: the public types are structural, see workflow-types.ts)
+  extendContext(context as unknown as EngineContext, { switchyard: extras }, {
     signal: (_ctx, original) => {
       let combined: AbortSignal | undefined;
       return {

@@ -64,7 +64,9 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
  * A local HTTP server speaking the OpenAI wire protocol for `/embeddings` and `/chat/completions`.
  * It is a test double for the remote endpoint only: the real `openai` client talks to it over HTTP.
  */
-export async function startOpenAIServer(options: { answer?: (body: Record<string, unknown>) => string; delayMs?: number } = {}): Promise<FakeOpenAIServer> {
+export async function startOpenAIServer(
+  options: { answer?: (body: Record<string, unknown>) => string; delayMs?: number; /** Serve only `/v1/embeddings` (chat answers 404). */ embeddingsOnly?: boolean } = {},
+): Promise<FakeOpenAIServer> {
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -77,7 +79,7 @@ export async function startOpenAIServer(options: { answer?: (body: Record<string
         res.end(JSON.stringify({ object: 'list', model: body.model, data: input.map((text, index) => ({ object: 'embedding', index, embedding: hashVector(text) })), usage: { prompt_tokens: 1, total_tokens: 1 } }));
         return;
       }
-      if (req.method === 'POST' && req.url === '/v1/chat/completions') {
+      if (req.method === 'POST' && req.url === '/v1/chat/completions' && !options.embeddingsOnly) {
         const content = options.answer ? options.answer(body) : 'The documents say so [1].';
         res.end(JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: body.model, choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }));
         return;
