@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Deprecation } from './deprecations.js';
 import type { EngineEvent, PendingApprovalInfo, StageStatus } from './events/types.js';
 
 /** One entry of the audit trail (seed 003's WorkflowContext.history). */
@@ -130,6 +131,11 @@ export interface ValidationContext {
   readonly path: string;
   readonly resources: ResourceRegistry;
   readonly baseDir: string;
+  /**
+   * Reports an old spelling the adapter accepted (the pipeline's `warnings`). Task schemas need not call it:
+   * values marked with `markDeprecated` are found after parsing. For what an adapter parses itself (`declares`).
+   */
+  warn?(deprecation: Deprecation): void;
 }
 
 export interface HealthStatus {

@@ -22,6 +22,9 @@ export type {
 export type { EngineEvent, RunEvent, RunEventType, RunStatus, StageStatus, EventSink, PendingApprovalInfo } from './events/types.js';
 export type { RunStore, RunRecord, StageRecord, ApprovalRecord, ScheduleRecord, ListRunsOptions, RunLease, AcquireLeaseOptions, LeaseAcquisition } from './store/types.js';
 export { Resources } from './resources.js';
+// Old spellings in pipeline files: PreparedPipeline.warnings, process warnings (SWITCHYARD_DEPRECATED), or a listener.
+export { onDeprecation } from './deprecations.js';
+export type { Deprecation } from './deprecations.js';
 export { openRunStore, openExistingRunStore, resolveHome, leaseOwner, redactUrl, STORE_URL_ENV } from './store/index.js';
 export type { OpenRunStoreOptions } from './store/index.js';
 export type { PostgresRunStore, PostgresRunStoreOptions } from './store/postgres.js';

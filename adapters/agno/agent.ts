@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SwitchyardError, invalidInput } from 'switchyard/adapter-kit';
-import type { StageContext } from 'switchyard/adapter-kit';
+import type { RetryPolicy, StageContext } from 'switchyard/adapter-kit';
 import { EXECUTE, TopLevelRunnable } from './runnable.js';
 import { NEVER_ABORTED, abortError, addUsage, runError, throwIfAborted, toText } from './run-helpers.js';
 import type { EventListener } from './run-helpers.js';
@@ -24,7 +24,12 @@ export interface AgentOptions {
   readonly outputSchema?: z.ZodType;
   /** Most tool calls in one run; then the model must answer without tools. Default 10. */
   readonly maxToolCalls?: number;
-  /** Retries of each model call on 429, 5xx and connection errors, with backoff. Default 2. (A provider object brings its own.) */
+  /**
+   * Retries of each model call on 429, 5xx and connection errors: the shared retry shape, default `{ attempts: 3 }`;
+   * a server's Retry-After is honoured up to `maxDelayMs`. (A provider object brings its own.)
+   */
+  readonly retry?: RetryPolicy;
+  /** @deprecated Use `retry: { attempts: retries + 1 }`. */
   readonly retries?: number;
   /** Timeout of each model call in ms. Default 60 000. (A provider object brings its own.) */
   readonly timeoutMs?: number;
@@ -62,7 +67,8 @@ export class Agent extends TopLevelRunnable implements Runnable {
       const o = this.#options;
       this.#provider ??= resolveModel(o.model, {
         ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
-        ...(o.retries === undefined ? {} : { retries: o.retries }),
+        ...(o.retry === undefined ? {} : { retry: o.retry }),
+        ...(o.retries === undefined || o.retry !== undefined ? {} : { retry: { attempts: o.retries + 1 } }),
       });
       const provider = this.#provider;
       const tools = resolveTools(o.tools ?? [], options.context, name);

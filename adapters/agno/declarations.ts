@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ValidationContext } from 'switchyard/adapter-kit';
-import { SwitchyardError } from 'switchyard/adapter-kit';
+import { SwitchyardError, collectDeprecations } from 'switchyard/adapter-kit';
 import { resolveHandler } from 'switchyard/adapter-kit';
 import { Agent } from './agent.js';
 import { FunctionAgent } from './function-agent.js';
@@ -19,6 +19,8 @@ export function registerDeclaredAgents(declared: unknown, ctx: ValidationContext
     const path = ['agents', ...issue.path.map(String)].join('.');
     throw new SwitchyardError('INVALID_PIPELINE', `${path}: ${issue.message}`, { path, details: { issues: parsed.error.issues.map((i) => ({ path: ['agents', ...i.path.map(String)].join('.'), message: i.message })) } });
   }
+  // `retries: 2` is translated by the schema; the warning names the agent (`agents.writer.retries: deprecated, ...`).
+  for (const deprecation of collectDeprecations(parsed.data, 'agents')) ctx.warn?.(deprecation);
   const names: string[] = [];
   for (const [name, spec] of Object.entries(parsed.data)) {
     ctx.resources.set('agent', name, toAgent(name, spec));
@@ -49,7 +51,7 @@ function toAgent(name: string, spec: DeclaredAgent): Agent | FunctionAgent {
     ...(spec.tools ? { tools: spec.tools } : {}),
     ...(spec.outputSchema ? { outputSchema: toValidator(spec.outputSchema, `agents.${name}.outputSchema`) } : {}),
     ...(spec.maxToolCalls ? { maxToolCalls: spec.maxToolCalls } : {}),
-    ...(spec.retries === undefined ? {} : { retries: spec.retries }),
+    ...(spec.retry === undefined ? {} : { retry: spec.retry }),
     ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),
     ...(spec.temperature === undefined ? {} : { temperature: spec.temperature }),
   });

@@ -1,55 +1,10 @@
-import { NEVER_ABORTED, abortError } from 'switchyard/adapter-kit';
 import { toSwitchyardError } from 'switchyard/adapter-kit';
 import type { ErrorCode, SwitchyardError } from 'switchyard/adapter-kit';
 import type { AgentEvent, RunError, RunOutput, RunStatus, Usage } from './types.js';
 
-// The abort helpers are shared with the hub and the other adapters; agno's modules import them from here.
-export { NEVER_ABORTED, abortError, sleep, throwIfAborted, withTimeout } from 'switchyard/adapter-kit';
-
-const waiters = new WeakMap<AbortSignal, Set<() => void>>();
-
-/**
- * Calls `fn` when `signal` fires; returns the unsubscribe. One real listener per signal fans out to a Set:
- * EventTarget add/remove costs microseconds per call in Node, more than a whole function-agent run.
- */
-export function onAbort(signal: AbortSignal, fn: () => void): () => void {
-  let set = waiters.get(signal);
-  if (!set) {
-    const fresh = new Set<() => void>();
-    set = fresh;
-    waiters.set(signal, fresh);
-    signal.addEventListener(
-      'abort',
-      () => {
-        for (const waiter of [...fresh]) waiter();
-        fresh.clear();
-      },
-      { once: true },
-    );
-  }
-  const mine = set;
-  mine.add(fn);
-  return () => mine.delete(fn);
-}
-
-/** Settles with `promise`, or rejects as soon as `signal` fires (the work itself may keep running if it ignores the signal). */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal || signal === NEVER_ABORTED) return promise;
-  if (signal.aborted) return Promise.reject(abortError(signal));
-  return new Promise<T>((resolve, reject) => {
-    const off = onAbort(signal, () => reject(abortError(signal)));
-    promise.then(
-      (value) => {
-        off();
-        resolve(value);
-      },
-      (error: unknown) => {
-        off();
-        reject(error);
-      },
-    );
-  });
-}
+// The abort helpers are shared with the hub and the other adapters (one withTimeout, one raceAbort, whose
+// one-listener-per-signal fan-out keeps a function-agent run in microseconds); agno's modules import them from here.
+export { NEVER_ABORTED, abortError, raceAbort, sleep, throwIfAborted, withTimeout } from 'switchyard/adapter-kit';
 
 export function statusOf(error: SwitchyardError): RunStatus {
   return error.code === 'CANCELLED' || error.code === 'TIMEOUT' ? 'cancelled' : 'failed';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeRetry, markDeprecated, retrySchema } from 'switchyard/adapter-kit';
 import { TEAM_MODES } from './team-modes.js';
 
 /** An agno stage's task: seed 002's `{ agents: ["implementer"], task?: "...", input?: {...} }`. */
@@ -26,13 +27,21 @@ export const declaredAgentSchema = z
     outputSchema: z.record(z.string(), z.unknown()).optional().describe('JSON Schema of the structured answer'),
     handler: z.string().min(1).optional().describe('a registered handler to run as a function agent instead of a model'),
     maxToolCalls: z.number().int().positive().optional(),
+    retry: retrySchema.optional().describe('retries of each model call on 429, 5xx and connection errors (default { attempts: 3 }); a server\'s Retry-After is honoured up to maxDelayMs'),
+    /** @deprecated `retry: { attempts: retries + 1 }`; translated with a warning for one release. */
     retries: z.number().int().min(0).max(10).optional(),
-    timeoutMs: z.number().int().positive().optional(),
+    timeoutMs: z.number().int().positive().optional().describe('each model call (a model agent) or the whole run (a handler agent), inside the stage\'s own timeoutMs'),
     temperature: z.number().min(0).max(2).optional(),
   })
   .strict()
-  .refine((a) => !(a.handler && (a.model || a.tools || a.instructions)), { message: 'a handler agent takes no model, tools or instructions', path: ['handler'] });
+  .refine((a) => !(a.handler && (a.model || a.tools || a.instructions)), { message: 'a handler agent takes no model, tools or instructions', path: ['handler'] })
+  .transform(({ retries, ...agent }) => {
+    if (retries === undefined) return agent;
+    const retry = agent.retry ?? { attempts: retries + 1 };
+    return markDeprecated({ ...agent, retry }, 'retries', `deprecated, use retry: ${describeRetry(retry)}`, 'agno.retries');
+  });
 
 export const declaredAgentsSchema = z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . or -'), declaredAgentSchema);
 
-export type DeclaredAgent = z.infer<typeof declaredAgentSchema>;
+/** A parsed entry: `retries` is already translated to `retry`. */
+export type DeclaredAgent = z.output<typeof declaredAgentSchema>;

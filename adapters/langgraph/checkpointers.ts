@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
-import { SwitchyardError, ensurePrivateFile } from 'switchyard/adapter-kit';
+import { SwitchyardError, ensurePrivateFile, sleep } from 'switchyard/adapter-kit';
 
 /** Environment variable naming the checkpoint store for every langgraph stage (`postgres://...` or a SQLite path). */
 export const CHECKPOINT_URL_ENV = 'SWITCHYARD_CHECKPOINT_URL';
@@ -86,7 +86,7 @@ async function setupWithRetry(saver: { setup(): Promise<void> }): Promise<void> 
   try {
     await saver.setup();
   } catch (error) {
-    await new Promise((resolveDelay) => setTimeout(resolveDelay, 100));
+    await sleep(100);
     try {
       await saver.setup();
     } catch {

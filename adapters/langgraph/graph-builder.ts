@@ -1,7 +1,7 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import type { RetryPolicy } from '@langchain/langgraph';
 import type { StageContext } from 'switchyard/adapter-kit';
-import { resolveHandler } from 'switchyard/adapter-kit';
+import { isRetryable, resolveHandler, resolveRetry } from 'switchyard/adapter-kit';
 import { approvalRequest, decisionUpdate, defaultApprovalMessage } from './approval.js';
 import { END_NODE, START_NODE } from './graph-plan.js';
 import type { GraphPlan, PlannedNode, PlannedRoute } from './graph-plan.js';
@@ -72,7 +72,7 @@ function nodeFunction(lg: LangGraph, node: PlannedNode) {
     try {
       let update: State = {};
       if (node.approval) {
-        const payload = show ? await show(state) : state;
+        const payload = show ? await show(state, { signal: stage.signal }) : state;
         // On resume LangGraph re-runs this node and interrupt() returns the human's decision.
         const decision = lg.interrupt(approvalRequest(node.name, node.approval.message ?? defaultApprovalMessage(node.name, stage.stageId), payload));
         update = decisionUpdate(node.name, decision);
@@ -99,7 +99,8 @@ function nodeFunction(lg: LangGraph, node: PlannedNode) {
 function routeFunction(route: PlannedRoute, names: readonly string[]) {
   const compiled = route.route === undefined ? undefined : compileRoute(route.route, names, route.path);
   return async ({ state }: { state: State }, runtime: NodeRuntime): Promise<string> => {
-    const target = compiled ? await compiled(state) : state.approved === true ? route.next : END_NODE;
+    const signal = runtime.signal ?? runtime.context?.stage.signal;
+    const target = compiled ? await compiled(state, signal ? { signal } : {}) : state.approved === true ? route.next : END_NODE;
     runtime.context?.stage.emit({ kind: 'route.decided', message: `${route.from} -> ${target === END_NODE ? 'end' : target}`, data: { from: route.from, to: target === END_NODE ? 'end' : target } });
     return target;
   };
@@ -120,19 +121,22 @@ export function toUpdate(node: string, output: unknown): State {
   return { [node]: output };
 }
 
+/**
+ * The shared retry shape on LangGraph's RetryPolicy, defaults applied once by the kit: maxAttempts = attempts,
+ * initialInterval = minDelayMs, backoffFactor = factor (1 for `backoff: fixed`), maxInterval = maxDelayMs,
+ * jitter (LangGraph's: up to 1 s added to each delay), retryOn = the kit's choice of errors (`on`, else anything
+ * but cancellation and a user's mistake).
+ */
 export function retryPolicy(retry: RetrySpec): RetryPolicy {
+  const policy = resolveRetry(retry);
   return {
-    ...(retry.maxAttempts === undefined ? {} : { maxAttempts: retry.maxAttempts }),
-    ...(retry.initialIntervalMs === undefined ? {} : { initialInterval: retry.initialIntervalMs }),
-    ...(retry.backoffFactor === undefined ? {} : { backoffFactor: retry.backoffFactor }),
-    ...(retry.maxIntervalMs === undefined ? {} : { maxInterval: retry.maxIntervalMs }),
-    ...(retry.jitter === undefined ? {} : { jitter: retry.jitter }),
+    maxAttempts: policy.attempts,
+    initialInterval: policy.minDelayMs,
+    backoffFactor: policy.factor,
+    maxInterval: policy.maxDelayMs,
+    jitter: policy.jitter,
     // LangGraph would console.log each retry (and corrupt `--json` output); node.failed/node.started events show them.
     logWarning: false,
-    // Cancellation and user mistakes are not worth another attempt.
-    retryOn: (error: unknown) => {
-      const { name, code } = (error ?? {}) as { name?: string; code?: string };
-      return name !== 'AbortError' && code !== 'CANCELLED' && code !== 'INVALID_PIPELINE' && code !== 'INVALID_INPUT';
-    },
+    retryOn: (error: unknown) => isRetryable(error, policy),
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isAgentLike } from 'switchyard/adapter-kit';
-import type { AgentLike, Handler } from 'switchyard/adapter-kit';
+import { describeRetry, isAgentLike, markDeprecated, retrySchema as sharedRetrySchema } from 'switchyard/adapter-kit';
+import type { AgentLike, Handler, RetryPolicy } from 'switchyard/adapter-kit';
 
 /** A route in code: gets the graph state, returns the next node's name or `'end'`. */
 export type RouteFunction = (state: Record<string, unknown>) => string | Promise<string>;
@@ -21,21 +21,34 @@ export const bindingSchema = z.union([
   z.custom<AgentLike>((value) => isAgentLike(value), { message: 'expected an agent with name and run()' }),
 ]);
 
-/** LangGraph's RetryPolicy with switchyard's `Ms` naming. Applied per node (a node's own `retry` wins). */
-export const retrySchema = z
-  .object({
-    /** Attempts including the first (LangGraph default 3). */
+/**
+ * A node's retry: the one shape every engine takes, `{ attempts, backoff, minDelayMs, maxDelayMs, factor, jitter, on }`,
+ * mapped onto LangGraph's RetryPolicy. Applied per node (a node's own `retry` wins over the task's).
+ * Deprecated for one release, translated with a warning: LangGraph's own names `{ maxAttempts, initialIntervalMs,
+ * backoffFactor, maxIntervalMs }` (= `{ attempts, minDelayMs, factor, maxDelayMs }`).
+ */
+export const retrySchema = sharedRetrySchema
+  .extend({
+    /** @deprecated `attempts`. */
     maxAttempts: z.int().min(1).max(100).optional(),
-    /** Delay before the first retry in ms (LangGraph default 500). */
+    /** @deprecated `minDelayMs`. */
     initialIntervalMs: z.number().min(0).optional(),
-    /** Multiplier per retry (LangGraph default 2). */
+    /** @deprecated `factor`. */
     backoffFactor: z.number().min(1).optional(),
-    /** Cap on the delay in ms (LangGraph default 128000). */
+    /** @deprecated `maxDelayMs`. */
     maxIntervalMs: z.number().min(0).optional(),
-    /** Random jitter on the delay (LangGraph default true). */
-    jitter: z.boolean().optional(),
   })
-  .strict();
+  .transform(({ maxAttempts, initialIntervalMs, backoffFactor, maxIntervalMs, ...policy }): RetryPolicy => {
+    if (maxAttempts === undefined && initialIntervalMs === undefined && backoffFactor === undefined && maxIntervalMs === undefined) return policy;
+    const translated: RetryPolicy = {
+      ...(maxAttempts === undefined ? {} : { attempts: maxAttempts }),
+      ...(initialIntervalMs === undefined ? {} : { minDelayMs: Math.round(initialIntervalMs) }),
+      ...(backoffFactor === undefined ? {} : { factor: backoffFactor }),
+      ...(maxIntervalMs === undefined ? {} : { maxDelayMs: Math.round(maxIntervalMs) }),
+      ...policy,
+    };
+    return markDeprecated(translated, '', `deprecated, use retry: ${describeRetry(translated)}`, 'langgraph.retry');
+  });
 
 export const routeSchema = z.union([
   z.string().min(1, 'expected a JSONata expression naming the next node or "end"'),
@@ -60,7 +73,7 @@ export const nodeSpecSchema = z.union([
       /** Marks the node as an approval point: it interrupts the graph until a human decides. */
       approve: z.union([z.boolean(), approveOptions]).optional(),
       retry: retrySchema.optional(),
-      /** Per-attempt time limit for this node in ms (LangGraph's node `timeout`). */
+      /** Per-attempt time limit for this node in ms (LangGraph's node `timeout`), inside the stage's own `timeoutMs`. */
       timeoutMs: z.int().positive().optional(),
     })
     .strict(),
@@ -106,9 +119,9 @@ export const langgraphTaskSchema = z
     recursionLimit: z.int().min(1).max(100_000).optional(),
     /** Default retry policy for every node. */
     retry: retrySchema.optional(),
-    /** Default per-attempt node time limit in ms. */
+    /** Default per-attempt node time limit in ms (a node's own `timeoutMs` wins), inside the stage's own `timeoutMs`. */
     nodeTimeoutMs: z.int().positive().optional(),
-    /** Time limit for the whole graph run in ms (in addition to the stage's own timeout). */
+    /** @deprecated The whole graph run is the stage: use the stage's `timeoutMs`. Still applied for one release. */
     timeoutMs: z.int().positive().optional(),
     /** Default approval question when a node gives none. */
     approvalMessage: z.string().min(1).optional(),
@@ -119,12 +132,16 @@ export const langgraphTaskSchema = z
     if ((task.workflow === undefined) === (task.graph === undefined)) {
       ctx.addIssue({ code: 'custom', path: task.workflow ? ['graph'] : ['workflow'], message: 'expected exactly one of `workflow` (a graph spec) or `graph` (a compiled graph or registered graph name)' });
     }
-  });
+  })
+  .transform((task) =>
+    task.timeoutMs === undefined ? task : markDeprecated(task, 'timeoutMs', `deprecated, use timeoutMs: ${task.timeoutMs} on the stage (it bounds the whole graph run)`, 'langgraph.timeoutMs'),
+  );
 
 export type LanggraphTask = z.infer<typeof langgraphTaskSchema>;
 export type WorkflowSpec = z.infer<typeof workflowSchema>;
 export type NodeSpec = z.infer<typeof nodeSpecSchema>;
-export type RetrySpec = z.infer<typeof retrySchema>;
+/** A parsed retry: always the shared shape (old spellings are translated when parsed). */
+export type RetrySpec = RetryPolicy;
 export type Binding = z.infer<typeof bindingSchema>;
 export type RouteSpec = z.infer<typeof routeSchema>;
 export type ShowSpec = NonNullable<z.infer<typeof approveOptions>['show']>;

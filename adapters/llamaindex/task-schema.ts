@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { markDeprecated } from 'switchyard/adapter-kit';
 
 /** A file path or glob, relative to the pipeline's directory unless absolute. */
 const docsField = z
@@ -73,9 +74,13 @@ export const userWorkflowTaskSchema = z
     type: z.literal('workflow'),
     workflow: z.union([z.string().min(1), z.custom<object>((value) => typeof value === 'object' && value !== null, 'expected a workflow descriptor object')]),
     input: z.unknown().optional(),
+    /** @deprecated The workflow run is the whole stage: use the stage's `timeoutMs`. Still applied for one release. */
     timeoutMs: z.number().int().min(1).optional(),
   })
-  .strict();
+  .strict()
+  .transform((task) =>
+    task.timeoutMs === undefined ? task : markDeprecated(task, 'timeoutMs', `deprecated, use timeoutMs: ${task.timeoutMs} on the stage (it bounds the whole workflow run)`, 'llamaindex.timeoutMs'),
+  );
 
 export const llamaindexTaskSchema = z.discriminatedUnion('type', [
   documentAnalysisTaskSchema.strict(),

@@ -1,7 +1,7 @@
 import type { Workflow, WorkflowContext, WorkflowEvent, WorkflowEventData, WorkflowKit } from './workflow-types.js';
 import type { StageContext } from 'switchyard/adapter-kit';
-import { withTimeout } from 'switchyard/adapter-kit';
-import { SwitchyardError, invalidInput, toSwitchyardError } from 'switchyard/adapter-kit';
+import { raceAbort, withTimeout } from 'switchyard/adapter-kit';
+import { SwitchyardError, invalidInput } from 'switchyard/adapter-kit';
 
 /**
  * A user's own `@llamaindex/workflow` workflow, handed over in code (a 'workflow' resource or `task.workflow`).
@@ -106,7 +106,8 @@ export async function resolveWorkflow(binding: unknown, resources: StageContext[
  */
 export async function runUserWorkflow(descriptor: WorkflowDescriptor, input: unknown, stage: StageContext, timeoutMs?: number): Promise<unknown> {
   const { extendContext, eventSource } = await import('@llamaindex/workflow');
-  const signal = withTimeout(stage.signal, timeoutMs) ?? stage.signal;
+  // The stage's signal, or with the deprecated task.timeoutMs a signal that also aborts (TIMEOUT) after it.
+  const signal = withTimeout(stage.signal, timeoutMs, 'workflow (task.timeoutMs)') ?? stage.signal;
   signal.throwIfAborted();
   const context = descriptor.workflow.createContext();
   const extras: SwitchyardWorkflowExtras = { runId: stage.runId, stageId: stage.stageId, emit: (event) => stage.emit(event) };
@@ -123,23 +124,12 @@ export async function runUserWorkflow(descriptor: WorkflowDescriptor, input: unk
   });
   const handlerFailed = guardHandlers(context);
   const iterator = context.stream[Symbol.asyncIterator]();
-  const aborted = new Promise<never>((_, reject) => {
-    const onAbort = () =>
-      reject(
-        stage.signal.aborted
-          ? toSwitchyardError(stage.signal.reason ?? new SwitchyardError('CANCELLED', 'cancelled'))
-          : new SwitchyardError('TIMEOUT', `workflow did not finish within ${timeoutMs} ms (task.timeoutMs)`, { path: 'task.timeoutMs' }),
-      );
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => undefined);
   stage.emit({ kind: 'workflow.started', message: 'user workflow started' });
   context.sendEvent(descriptor.start.with(input));
   let count = 0;
   try {
     for (;;) {
-      const next = await Promise.race([iterator.next(), aborted, handlerFailed]);
+      const next = await raceAbort(Promise.race([iterator.next(), handlerFailed]), signal);
       if (next.done) throw new SwitchyardError('ENGINE_ERROR', 'the workflow ended without a stop event');
       const event = next.value;
       count++;

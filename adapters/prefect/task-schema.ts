@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isAgentLike } from 'switchyard/adapter-kit';
-import type { AgentLike, Handler } from 'switchyard/adapter-kit';
+import { describeRetry, isAgentLike, markDeprecated, retrySchema as retrySchema_ } from 'switchyard/adapter-kit';
+import type { AgentLike, Handler, RetryPolicy } from 'switchyard/adapter-kit';
 import { deploymentTaskSchema, reportSchema } from './server/schema.js';
 
 /**
@@ -25,21 +25,37 @@ export const handlerBindingSchema = z.union([
   z.custom<AgentLike>((value) => isAgentLike(value), 'expected an agent with name and run()'),
 ]);
 
-/** `3` means three retries (four attempts) with the default backoff. */
+/**
+ * A node's retry: the one shape every engine takes, `{ attempts, backoff, minDelayMs, maxDelayMs, factor, jitter, on }`.
+ * Deprecated for one release, translated with a warning: a number of retries (`retry: 3` = `{ attempts: 4 }`)
+ * and `{ retries, minTimeoutMs, maxTimeoutMs }` (= `{ attempts: retries + 1, minDelayMs, maxDelayMs }`).
+ */
 export const retrySchema = z.union([
-  z.number().int().min(0).max(100),
-  z
-    .object({
-      /** Retries after the first attempt. */
-      retries: z.number().int().min(0).max(100),
-      /** First backoff delay; default 100 ms. */
+  retrySchema_
+    .extend({
+      /** @deprecated `attempts` (retries + 1). */
+      retries: z.number().int().min(0).max(100).optional(),
+      /** @deprecated `minDelayMs`. */
       minTimeoutMs: z.number().int().min(0).optional(),
-      /** Backoff cap; default 30 s. */
+      /** @deprecated `maxDelayMs`. */
       maxTimeoutMs: z.number().int().min(0).optional(),
-      /** Backoff growth per attempt; default 2. */
-      factor: z.number().min(1).optional(),
     })
-    .strict(),
+    .transform(({ retries, minTimeoutMs, maxTimeoutMs, ...policy }): RetryPolicy => {
+      if (retries === undefined && minTimeoutMs === undefined && maxTimeoutMs === undefined) return policy;
+      const translated: RetryPolicy = {
+        ...(retries === undefined ? {} : { attempts: retries + 1 }),
+        ...(minTimeoutMs === undefined ? {} : { minDelayMs: minTimeoutMs }),
+        ...(maxTimeoutMs === undefined ? {} : { maxDelayMs: maxTimeoutMs }),
+        ...policy,
+      };
+      return markDeprecated(translated, '', `deprecated, use retry: ${describeRetry(translated)}`, 'prefect.retry');
+    }),
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .transform((retries): RetryPolicy => markDeprecated({ attempts: retries + 1 }, '', `deprecated, use retry: { attempts: ${retries + 1} }`, 'prefect.retry')),
 ]);
 
 export const dagNodeObjectSchema = z
@@ -50,6 +66,7 @@ export const dagNodeObjectSchema = z
     /** Ids of nodes whose outputs this node needs. Without `dependsOn` on any node, list order is a chain. */
     dependsOn: z.array(nodeId).optional(),
     retry: retrySchema.optional(),
+    /** Per-attempt time limit of this node, inside the stage's own `timeoutMs`. */
     timeoutMs: z.number().int().positive().optional(),
   })
   .strict();
@@ -63,7 +80,7 @@ export const workflowSchema = z
     concurrency: z.number().int().positive().optional(),
     /** Default retry for every node without its own. */
     retry: retrySchema.optional(),
-    /** Default per-node timeout. */
+    /** Default per-node timeout (each attempt of each node), inside the stage's own `timeoutMs`. */
     timeoutMs: z.number().int().positive().optional(),
     /** `continue` (default, like Prefect): independent branches keep running after a failure; `stop`: start nothing new. */
     onNodeFailure: z.enum(['continue', 'stop']).optional(),
@@ -111,7 +128,9 @@ export const scheduledEtlTaskSchema = z
     /** ETL nodes; default `extract -> transform -> load -> verify` with built-in fallbacks for unregistered names. */
     nodes: z.array(dagNodeSchema).min(1).optional(),
     concurrency: z.number().int().positive().optional(),
+    /** Default retry for every node without its own. */
     retry: retrySchema.optional(),
+    /** Default per-node timeout (each attempt of each node), inside the stage's own `timeoutMs`. */
     timeoutMs: z.number().int().positive().optional(),
     /** Register the schedule in the run store when the stage runs (default true; file pipelines only). */
     register: z.boolean().optional(),
@@ -124,7 +143,8 @@ export const scheduledEtlTaskSchema = z
 
 export const prefectTaskSchema = z.union([dagTaskSchema, scheduledEtlTaskSchema, deploymentTaskSchema]);
 
-export type RetryOption = z.infer<typeof retrySchema>;
+/** A parsed retry: always the shared shape (old spellings are translated when parsed). */
+export type RetryOption = RetryPolicy;
 export type DagNodeSpec = z.infer<typeof dagNodeSchema>;
 export type DagNodeObject = z.infer<typeof dagNodeObjectSchema>;
 export type WorkflowSpec = z.infer<typeof workflowSchema>;

@@ -10,7 +10,8 @@ const result = await hub.run({
     {
       id: 'report',
       type: 'llamaindex',
-      task: { type: 'workflow', workflow: keywordReport, timeoutMs: 5000, input: { keyword: 'bee', texts: ['A bee dances.', 'Bees and more bees.'] } },
+      timeoutMs: 5000,
+      task: { type: 'workflow', workflow: keywordReport, input: { keyword: 'bee', texts: ['A bee dances.', 'Bees and more bees.'] } },
     },
   ],
 });

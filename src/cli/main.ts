@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.js';
 import { reportError } from './output.js';
+import { printDeprecationWarnings } from './warnings.js';
 
 /**
  * The CLI entry: a thin shell that builds the command tree and dispatches.
@@ -22,6 +23,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   for (const define of COMMANDS) define(program, setExitCode);
   oneLineErrors(program, 'switchyard');
 
+  const restoreWarnings = printDeprecationWarnings();
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
@@ -32,6 +34,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     return reportError(error);
+  } finally {
+    restoreWarnings();
   }
 }
 

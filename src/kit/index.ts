@@ -27,8 +27,8 @@ export type { EngineEvent, PendingApprovalInfo, StageStatus, RunStatus } from '.
 export { SwitchyardError, invalidInput, isSwitchyardError, toSwitchyardError, describeValue, ERROR_CODES } from '../errors.js';
 export type { ErrorCode, SwitchyardErrorOptions, ValidationIssue } from '../errors.js';
 
-// Abort and timeout helpers: one withTimeout, one raceAbort.
-export { NEVER_ABORTED, abortError, throwIfAborted, sleep, withTimeout, timeoutSignal, raceAbort } from '../abort.js';
+// Abort and timeout helpers: one withTimeout (a signal, or work run under one), one raceAbort.
+export { NEVER_ABORTED, abortError, throwIfAborted, sleep, withTimeout, timeoutSignal, timeoutError, raceAbort, onAbort } from '../abort.js';
 export { parseRetryAfter } from '../retry-after.js';
 
 // Files under the switchyard home are private to their owner (0700 folders, 0600 files), whatever the umask.
@@ -44,9 +44,14 @@ export { compileExpression, toEvaluator } from '../pipeline/expressions.js';
 export type { Evaluator } from '../pipeline/expressions.js';
 export type { ExpressionScope } from '../pipeline/schema.js';
 
-// The one retry dialect, shared by stages, graph nodes, DAG tasks and agents.
-export { retrySchema } from '../pipeline/schema.js';
-export type { RetryPolicy } from '../pipeline/schema.js';
+// The one retry dialect, shared by stages, graph nodes, DAG tasks and agents: the schema, its defaults applied
+// once, the delay, which errors are worth another attempt, and the helper that runs attempts under a signal.
+export { retrySchema, resolveRetry, retryDelay, jitteredDelay, isRetryable, errorCodeOf, withRetry, describeRetry, RETRY_DEFAULTS } from '../retry.js';
+export type { RetryPolicy, ResolvedRetry, RetryHooks } from '../retry.js';
+
+// Old spellings in pipeline files: a schema translates them and marks the result; validation reports the marks.
+export { markDeprecated, collectDeprecations, formatDeprecation } from '../deprecations.js';
+export type { Deprecation } from '../deprecations.js';
 
 // The scheduler seam (the embedded scheduler is an adapter of it) and schedule timing.
 export { nextRunAt, assertCron, assertTimezone, parseDuration } from '../schedule/timing.js';

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { retrySchema } from '../retry.js';
+
+// The one retry shape lives in src/retry.ts (stages, graph nodes, DAG nodes and model calls share it).
+export { retrySchema };
 
 /** A function in code or a JSONata expression (a string) in files. */
 const expressionOr = <F>(description: string) =>
@@ -20,18 +24,6 @@ export interface ExpressionScope {
 export type InputFn = (scope: ExpressionScope) => unknown;
 export type WhenFn = (scope: ExpressionScope) => unknown;
 
-export const retrySchema = z
-  .strictObject({
-    attempts: z.number().int().min(1).max(100).describe('Total attempts including the first (default 3 when retry is given).').optional(),
-    backoff: z.enum(['exponential', 'fixed']).describe('Delay growth between attempts (default exponential).').optional(),
-    minDelayMs: z.number().int().min(0).describe('Delay before the first retry (default 100).').optional(),
-    maxDelayMs: z.number().int().min(0).describe('Largest delay (default 30000).').optional(),
-    factor: z.number().min(1).describe('Exponential factor (default 2).').optional(),
-    jitter: z.boolean().describe('Randomise each delay between 1x and 2x (default true).').optional(),
-    on: z.array(z.string().min(1)).min(1).describe('Error codes worth retrying (default: any error except invalid input and cancellation).').optional(),
-  })
-  .describe('Retry the stage on failure, with backoff.');
-
 export const onFailureSchema = z
   .union([z.enum(['stop', 'continue']), z.strictObject({ goto: z.string().min(1).describe('Stage id to go to.') })])
   .describe('What to do when the stage fails after its retries: stop the run (default), continue, or go to a stage.');
@@ -50,8 +42,8 @@ function buildSchemas(files: boolean) {
     description: z.string().describe('What the stage does; `auto` stages are recommended an engine from it.').optional(),
     input: expr('How to build the stage input: a JSONata expression over { input, previous, outputs, data, goal } (files) or a function (code). Default: the previous output.').optional(),
     when: expr('Run the stage only when this is truthy; otherwise it is skipped.').optional(),
-    retry: retrySchema.optional(),
-    timeoutMs: z.number().int().positive().describe('Per-attempt timeout.').optional(),
+    retry: retrySchema.describe('Retry the stage on failure, with backoff.').optional(),
+    timeoutMs: z.number().int().positive().describe('Per-attempt timeout of the whole stage.').optional(),
     onFailure: onFailureSchema.optional(),
   };
 
@@ -101,7 +93,7 @@ export const pipelineSchema = codeSchemas.pipeline;
 /** The pipeline file shape (expressions are JSONata strings): the source of schemas/pipeline.schema.json. */
 export const pipelineFileSchema = fileSchemas.pipeline;
 
-export type RetryPolicy = z.infer<typeof retrySchema>;
+export type { RetryPolicy } from '../retry.js';
 export type OnFailure = z.infer<typeof onFailureSchema>;
 export type StageSpec = z.infer<typeof stageSchema>;
 export type ParallelGroupSpec = z.infer<typeof parallelGroupSchema>;

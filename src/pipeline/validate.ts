@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { OrchestratorAdapter, ResourceRegistry, ValidationContext } from '../adapter.js';
 import { SwitchyardError, isSwitchyardError, issuesMessage, type ValidationIssue } from '../errors.js';
+import { announceDeprecations, collectDeprecations, formatDeprecation, type Deprecation } from '../deprecations.js';
 import { Resources } from '../resources.js';
 import type { AdapterRegistry } from '../registry.js';
 import { chooseAutoEngine, decideEngine, type AutoDecision, type AutoStageHints } from './auto.js';
@@ -59,6 +60,8 @@ export interface PreparedPipeline {
   readonly resources: ResourceRegistry;
   readonly deadlineMs?: number;
   readonly maxVisits: number;
+  /** Old spellings the pipeline still uses, one line each: `stages[0].task.retry: deprecated, use retry: { attempts: 4 }`. */
+  readonly warnings: readonly string[];
 }
 
 export interface ValidateOptions {
@@ -219,7 +222,9 @@ async function prepare(doc: unknown, options: ValidateOptions, problems: Problem
   const raw = badTop.has('stages') ? [] : (record.stages as unknown[]);
   const shapes = raw.map((step, i) => checkStepShape(step, `stages[${i}]`, types, complete, problems));
 
-  const vctx = (path: string): ValidationContext => ({ path, resources, baseDir });
+  // Old spellings accepted along the way: marked values in parsed tasks and stages, and what adapters report.
+  const deprecations: Deprecation[] = [];
+  const vctx = (path: string): ValidationContext => ({ path, resources, baseDir, warn: (deprecation) => void deprecations.push(deprecation) });
 
   // Adapters used, prepared once with the pipeline's declarations. One whose prepare failed does not validate tasks
   // (they would name what its declarations should have registered).
@@ -275,6 +280,7 @@ async function prepare(doc: unknown, options: ValidateOptions, problems: Problem
       problems.add(...issuesToErrors(parsed.error.issues, rawStage.task, `${path}.task`, adapter.taskSchema));
       return undefined;
     }
+    deprecations.push(...collectDeprecations(parsed.data, `${path}.task`));
     // The names a task refers to (agents, handlers, nodes) are checked in a stage whose own fields are right.
     if (complete && shape.ok && !unprepared.has(adapter)) problems.check(() => adapter.validate?.(parsed.data, vctx(`${path}.task`)));
     return { type, adapter, task: parsed.data as unknown, decision };
@@ -288,6 +294,7 @@ async function prepare(doc: unknown, options: ValidateOptions, problems: Problem
     const { input, when } = expressions(rawStage, shape, path);
     if (!engine || !shape.ok) return undefined;
     const stage = stageSchema.parse(rawStage);
+    deprecations.push(...collectDeprecations({ ...stage, task: undefined }, path));
     return {
       kind: 'stage',
       id,
@@ -365,6 +372,7 @@ async function prepare(doc: unknown, options: ValidateOptions, problems: Problem
 
   if (problems.size > 0 || !top.success) return undefined;
   const pipeline = top.data;
+  announceDeprecations(deprecations);
   return {
     [PREPARED]: true,
     name: pipeline.name,
@@ -376,6 +384,7 @@ async function prepare(doc: unknown, options: ValidateOptions, problems: Problem
     resources,
     ...(pipeline.deadlineMs ? { deadlineMs: pipeline.deadlineMs } : {}),
     maxVisits: pipeline.maxVisits ?? 10,
+    warnings: deprecations.map(formatDeprecation),
   };
 }
 

@@ -17,7 +17,7 @@ describeAdapterConformance('agno', async () => (await import('switchyard/agno'))
   resources: () => {
     const r = new Resources();
     r.set('agent', 'summariser', functionAgent('summariser', (input: { text: string; lang: string }) => ({ summary: input.text.split(' ').slice(0, 3).join(' '), lang: input.lang })));
-    r.set('agent', 'slow-model', new Agent({ name: 'slow-model', model: openAICompatible({ baseURL: server.baseURL, model: 'slow', apiKey: 'k', retries: 0 }) }));
+    r.set('agent', 'slow-model', new Agent({ name: 'slow-model', model: openAICompatible({ baseURL: server.baseURL, model: 'slow', apiKey: 'k', retry: { attempts: 1 } }) }));
     return r;
   },
 });

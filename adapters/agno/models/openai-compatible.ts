@@ -1,9 +1,8 @@
 import type OpenAIClient from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming, ChatCompletionChunk, ChatCompletion } from 'openai/resources/chat/completions';
-import pRetry from 'p-retry';
-import { SwitchyardError } from 'switchyard/adapter-kit';
-import { parseRetryAfter } from 'switchyard/adapter-kit';
-import { abortError, sleep } from '../run-helpers.js';
+import { SwitchyardError, parseRetryAfter, withRetry } from 'switchyard/adapter-kit';
+import type { RetryPolicy } from 'switchyard/adapter-kit';
+import { abortError } from '../run-helpers.js';
 import type { Usage } from '../types.js';
 import type { ChatMessage, ChatRequest, ChatResponse, ChatStreamPart, ChatToolCall, ModelProvider } from './types.js';
 
@@ -17,11 +16,17 @@ export interface OpenAICompatibleOptions {
   readonly provider?: string;
   /** Timeout of every call, in ms. Default 60 000. */
   readonly timeoutMs?: number;
-  /** Retries on 429, 5xx and connection errors. Default 2. */
+  /**
+   * Retries on 429, 5xx and connection errors: the shared retry shape, default `{ attempts: 3 }` (backoff from
+   * 100 ms, doubled, jittered, at most 30 s). A server's Retry-After (or `retry-after-ms`) replaces the backoff,
+   * capped at `maxDelayMs`.
+   */
+  readonly retry?: RetryPolicy;
+  /** @deprecated Use `retry: { attempts: retries + 1 }`. */
   readonly retries?: number;
-  /** First backoff delay when the server sends no Retry-After. Default 500 ms, doubled each retry. */
+  /** @deprecated Use `retry: { minDelayMs }`. */
   readonly minRetryDelayMs?: number;
-  /** Cap on any retry delay, Retry-After included. Default 60 000 ms. */
+  /** @deprecated Use `retry: { maxDelayMs }`. */
   readonly maxRetryDelayMs?: number;
   readonly headers?: Readonly<Record<string, string>>;
   /**
@@ -108,28 +113,27 @@ class OpenAICompatibleProvider implements ModelProvider {
     return { timeout: this.#options.timeoutMs ?? 60_000, maxRetries: 0, ...(signal ? { signal } : {}) };
   }
 
-  /** Retries 429, 5xx and connection failures with p-retry; waits what Retry-After asks, else backs off exponentially. */
+  /** Retries 429, 5xx and connection failures with the kit's withRetry; waits what Retry-After asks, else the policy's backoff. */
   async #withRetries<T>(mod: OpenAIModule, signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
-    const retries = this.#options.retries ?? 2;
-    const min = this.#options.minRetryDelayMs ?? 500;
-    const max = this.#options.maxRetryDelayMs ?? 60_000;
     try {
-      return await pRetry(call, {
-        retries,
-        minTimeout: 0,
-        maxTimeout: 0,
-        factor: 1,
-        ...(signal ? { signal } : {}),
-        shouldRetry: (error) => !signal?.aborted && isRetryable(mod, error),
-        onFailedAttempt: async (error) => {
-          if (error.retriesLeft <= 0) return;
-          const wait = retryAfterMs(mod, error) ?? min * 2 ** (error.attemptNumber - 1);
-          await sleep(Math.min(wait, max), signal);
-        },
+      return await withRetry(call, this.#retry, signal, {
+        retryable: (error) => isRetryable(mod, error),
+        delayMs: (error, _attempt, planned) => retryAfterMs(mod, error) ?? planned,
       });
     } catch (error) {
       throw this.#translate(mod, error, signal);
     }
+  }
+
+  /** `retry`, or the deprecated `retries` / `minRetryDelayMs` / `maxRetryDelayMs` in the shared shape. */
+  get #retry(): RetryPolicy {
+    const o = this.#options;
+    if (o.retry) return o.retry;
+    return {
+      attempts: (o.retries ?? 2) + 1,
+      ...(o.minRetryDelayMs === undefined ? {} : { minDelayMs: o.minRetryDelayMs }),
+      ...(o.maxRetryDelayMs === undefined ? {} : { maxDelayMs: o.maxRetryDelayMs }),
+    };
   }
 
   #translate(mod: OpenAIModule, error: unknown, signal: AbortSignal | undefined): SwitchyardError {

@@ -8,7 +8,7 @@ import type { ModelProvider } from './types.js';
 export type ModelSpec = string | ModelProvider;
 
 /** Call settings applied to providers built from a string. */
-export type ModelCallSettings = Pick<OpenAICompatibleOptions, 'timeoutMs' | 'retries' | 'minRetryDelayMs' | 'maxRetryDelayMs'>;
+export type ModelCallSettings = Pick<OpenAICompatibleOptions, 'timeoutMs' | 'retry' | 'retries' | 'minRetryDelayMs' | 'maxRetryDelayMs'>;
 
 const SETTINGS = 'set OPENAI_API_KEY (and OPENAI_BASE_URL for another OpenAI-compatible server), or OLLAMA_HOST for Ollama, or pass a model provider explicitly';
 

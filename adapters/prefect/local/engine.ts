@@ -1,5 +1,4 @@
-import pRetry from 'p-retry';
-import { SwitchyardError, toSwitchyardError } from 'switchyard/adapter-kit';
+import { SwitchyardError, toSwitchyardError, withRetry, withTimeout } from 'switchyard/adapter-kit';
 import type { SerializedError, StageContext } from 'switchyard/adapter-kit';
 import type { Handler } from 'switchyard/adapter-kit';
 import type { RetryOption } from '../task-schema.js';
@@ -190,27 +189,20 @@ export function runDag(dag: CompiledDag, handlers: readonly Handler[], options: 
       guarded(i, input, retry, timeoutMs).then(onAsyncDone(i), onAsyncFail(i));
     };
 
+    // A node's timeout bounds each attempt (the kit's withTimeout: TIMEOUT, the node's signal aborted); its retry is
+    // the shared policy run by the kit's withRetry, so nodes retry exactly like stages.
     const guarded = (i: number, input: DagNodeInput, retry: RetryOption | undefined, timeoutMs: number | undefined): Promise<unknown> => {
       const attempt = (attemptNumber: number): Promise<unknown> => {
         if (attemptNumber > 1) observer?.nodeStarted?.(ids[i]!, attemptNumber);
-        return timeoutMs === undefined ? Promise.resolve().then(() => handlers[i]!(input, nodeContext)) : withTimeout(handlers[i]!, input, ids[i]!, timeoutMs, nodeContext);
+        if (timeoutMs === undefined) return Promise.resolve().then(() => handlers[i]!(input, nodeContext));
+        return withTimeout((signal) => handlers[i]!(input, withSignal(nodeContext, signal)), nodeContext.signal, timeoutMs, `node "${ids[i]}"`);
       };
-      const policy = retryPolicy(retry);
-      if (policy.retries === 0) return attempt(1);
-      return pRetry(attempt, {
-        retries: policy.retries,
-        minTimeout: policy.minTimeoutMs,
-        maxTimeout: policy.maxTimeoutMs,
-        factor: policy.factor,
-        randomize: false,
-        signal: controller.signal,
-        shouldRetry: (error) => !controller.signal.aborted && !(error instanceof SwitchyardError && error.isUserError),
-        onFailedAttempt: (error) => {
-          if (error.retriesLeft === 0 || controller.signal.aborted) return;
+      if (retry === undefined) return attempt(1);
+      return withRetry(attempt, retry, controller.signal, {
+        onRetry: (error, attemptNumber) => {
           retries++;
-          const serialized = serialize(toSwitchyardError(error));
-          context.emit({ kind: 'node.retry', message: `${ids[i]}: attempt ${error.attemptNumber} failed: ${error.message}`, data: { node: ids[i], attempt: error.attemptNumber } });
-          observer?.nodeFailed?.(ids[i]!, serialized, true);
+          context.emit({ kind: 'node.retry', message: `${ids[i]}: attempt ${attemptNumber} failed: ${error.message}`, data: { node: ids[i], attempt: attemptNumber } });
+          observer?.nodeFailed?.(ids[i]!, serialize(error), true);
         },
       });
     };
@@ -238,37 +230,6 @@ export function runDag(dag: CompiledDag, handlers: readonly Handler[], options: 
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
-}
-
-function retryPolicy(retry: RetryOption | undefined): { retries: number; minTimeoutMs: number; maxTimeoutMs: number; factor: number } {
-  if (retry === undefined) return { retries: 0, minTimeoutMs: 100, maxTimeoutMs: 30_000, factor: 2 };
-  if (typeof retry === 'number') return { retries: retry, minTimeoutMs: 100, maxTimeoutMs: 30_000, factor: 2 };
-  return { retries: retry.retries, minTimeoutMs: retry.minTimeoutMs ?? 100, maxTimeoutMs: retry.maxTimeoutMs ?? 30_000, factor: retry.factor ?? 2 };
-}
-
-/** Rejects with TIMEOUT after `ms` and aborts the node's signal; the handler is not awaited past that. */
-function withTimeout(handler: Handler, input: DagNodeInput, node: string, ms: number, context: StageContext): Promise<unknown> {
-  const timeout = new AbortController();
-  const nodeContext = withSignal(context, AbortSignal.any([context.signal, timeout.signal]));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      const error = new SwitchyardError('TIMEOUT', `node "${node}" timed out after ${ms} ms`);
-      timeout.abort(error);
-      reject(error);
-    }, ms);
-    Promise.resolve()
-      .then(() => handler(input, nodeContext))
-      .then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error instanceof Error ? error : new Error(String(error)));
-        },
-      );
-  });
 }
 
 /** A stage context with another signal; methods delegate so class-based contexts keep working. */

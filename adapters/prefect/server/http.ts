@@ -1,5 +1,5 @@
 import type { Agent } from 'undici';
-import { sleep, timeoutSignal } from 'switchyard/adapter-kit';
+import { sleep, withTimeout } from 'switchyard/adapter-kit';
 import { parseRetryAfter } from 'switchyard/adapter-kit';
 import { SwitchyardError } from 'switchyard/adapter-kit';
 import { PREFECT_API_VERSION, type ResolvedServerOptions } from './config.js';
@@ -76,9 +76,7 @@ export class PrefectHttp {
       options.signal?.throwIfAborted();
       this.stats.total++;
       this.stats.byRoute.set(route, (this.stats.byRoute.get(route) ?? 0) + 1);
-      const signal = options.signal
-        ? AbortSignal.any([options.signal, timeoutSignal(this.options.timeoutMs)])
-        : timeoutSignal(this.options.timeoutMs);
+      const signal = withTimeout(options.signal, this.options.timeoutMs)!;
       let status: number;
       let text: string;
       let retryAfter: string | undefined;

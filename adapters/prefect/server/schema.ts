@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { markDeprecated } from 'switchyard/adapter-kit';
 
 /**
  * Task and option shapes for the Prefect-server half of the prefect adapter. zod only: validating a
@@ -50,7 +51,10 @@ export const deploymentTaskSchema = z
     parameters: z.record(z.string(), z.unknown()).optional(),
     /** Wait for a final state (default true); `false` returns as soon as the flow run is created. */
     wait: z.boolean().optional(),
-    /** Give up waiting after this long, cancelling the flow run; default no limit (the stage timeout still applies). */
+    /**
+     * @deprecated Waiting is the whole stage: use the stage's `timeoutMs` (it cancels the flow run the same way).
+     * Still applied for one release: give up waiting after this long, cancelling the flow run.
+     */
     timeoutMs: z.number().int().positive().optional(),
     /** How often to read the flow run's state while waiting; default 1000 ms. */
     pollMs: z.number().int().min(50).optional(),
@@ -59,7 +63,10 @@ export const deploymentTaskSchema = z
     tags: z.array(z.string().min(1)).optional(),
     server: serverOptionsSchema.optional(),
   })
-  .strict();
+  .strict()
+  .transform((task) =>
+    task.timeoutMs === undefined ? task : markDeprecated(task, 'timeoutMs', `deprecated, use timeoutMs: ${task.timeoutMs} on the stage (it cancels the flow run the same way)`, 'prefect.deployment.timeoutMs'),
+  );
 
 export type ServerOptions = z.infer<typeof serverOptionsSchema>;
 export type ReportOptions = z.infer<typeof reportOptionsSchema>;

@@ -83,7 +83,7 @@ describe('model resolution', () => {
   });
 
   it('reports an unreachable default Ollama (no OLLAMA_HOST) as MODEL_NOT_CONFIGURED naming OLLAMA_HOST', async () => {
-    const provider = resolveModel('ollama:qwen2.5', { retries: 0 }, {});
+    const provider = resolveModel('ollama:qwen2.5', { retry: { attempts: 1 } }, {});
     const out = await new Agent({ name: 'a', model: provider }).run('hi');
     expect(out.status).toBe('failed');
     expect(out.error?.code).toBe('MODEL_NOT_CONFIGURED');
@@ -93,7 +93,7 @@ describe('model resolution', () => {
   it('a configured but unreachable server is a REMOTE_ERROR naming the address', async () => {
     const server = await startChatServer([]);
     await server.close(); // nothing listens there any more
-    const out = await new Agent({ name: 'a', model: resolveModel('compatible:x', { retries: 0 }, { OPENAI_BASE_URL: server.baseURL }) }).run('hi');
+    const out = await new Agent({ name: 'a', model: resolveModel('compatible:x', { retry: { attempts: 1 } }, { OPENAI_BASE_URL: server.baseURL }) }).run('hi');
     expect(out.error?.code).toBe('REMOTE_ERROR');
     expect(out.error?.message).toContain(`could not reach ${server.baseURL}`);
   });

@@ -16,7 +16,7 @@ async function serve(...turns: Parameters<typeof startChatServer>[0]) {
 }
 
 const model = (baseURL: string, extra: Partial<Parameters<typeof openAICompatible>[0]> = {}) =>
-  openAICompatible({ baseURL, model: 'scripted', apiKey: 'test-key', minRetryDelayMs: 10, ...extra });
+  openAICompatible({ baseURL, model: 'scripted', apiKey: 'test-key', retry: { minDelayMs: 10 }, ...extra });
 
 const weather = tool({
   name: 'get_weather',
@@ -141,7 +141,7 @@ describe('agent tool loop against a chat-completions server', () => {
     expect((await new Agent({ name: 'a', model: model(server.baseURL) }).run('hi')).content).toBe('recovered');
 
     const down = await serve(failing, failing, failing);
-    const out = await new Agent({ name: 'a', model: model(down.baseURL, { retries: 2 }) }).run('hi');
+    const out = await new Agent({ name: 'a', model: model(down.baseURL, { retry: { attempts: 3, minDelayMs: 10 } }) }).run('hi');
     expect(out.status).toBe('failed');
     expect(out.error?.code).toBe('REMOTE_ERROR');
     expect(out.error?.message).toMatch(/503/);
@@ -158,7 +158,7 @@ describe('agent tool loop against a chat-completions server', () => {
 
   it('applies a timeout to every model call', async () => {
     const server = await serve({ ...answer('late'), delayMs: 5_000 });
-    const out = await new Agent({ name: 'a', model: model(server.baseURL, { timeoutMs: 50, retries: 0 }) }).run('hi');
+    const out = await new Agent({ name: 'a', model: model(server.baseURL, { timeoutMs: 50, retry: { attempts: 1 } }) }).run('hi');
     expect(out.status).toBe('failed');
     expect(out.error).toMatchObject({ code: 'REMOTE_ERROR' });
     expect(out.error?.message).toMatch(/timed out after 50 ms/);

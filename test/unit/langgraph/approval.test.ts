@@ -148,7 +148,7 @@ describe('langgraph human approval', () => {
           return { second: true };
         },
       },
-      retry: { maxAttempts: 1 },
+      retry: { attempts: 1 },
     };
     const homeDir = home();
     const runId = uniqueRunId();

@@ -86,7 +86,7 @@ describe('langgraph spec graphs', () => {
       if (calls < 3) throw new Error(`flake ${calls}`);
       return { ok: true };
     };
-    const { output, ctx } = await run({ workflow: { nodes: [{ name: 'flaky', handler: flaky, retry: { maxAttempts: 3, initialIntervalMs: 1, jitter: false } }] } });
+    const { output, ctx } = await run({ workflow: { nodes: [{ name: 'flaky', handler: flaky, retry: { attempts: 3, minDelayMs: 1, jitter: false } }] } });
     expect(calls).toBe(3);
     expect(output).toEqual({ ok: true });
     const nodeEvents = ctx.events.filter((event) => event.kind.startsWith('node.')).map((event) => event.kind);
@@ -94,7 +94,7 @@ describe('langgraph spec graphs', () => {
   });
 
   it('fails with the handler error once retries run out', async () => {
-    await expect(run({ workflow: { nodes: ['x'] }, handlers: { x: () => { throw new Error('broken node'); } }, retry: { maxAttempts: 2, initialIntervalMs: 1, jitter: false } })).rejects.toMatchObject({
+    await expect(run({ workflow: { nodes: ['x'] }, handlers: { x: () => { throw new Error('broken node'); } }, retry: { attempts: 2, minDelayMs: 1, jitter: false } })).rejects.toMatchObject({
       code: 'STAGE_FAILED',
       message: 'broken node',
     });

@@ -52,6 +52,9 @@ describe('langgraph task validation', () => {
     const badRetry = check({ workflow: { nodes: ['a'] }, retry: { maxAttempts: 0 } });
     expect(badRetry.success).toBe(false);
     if (!badRetry.success) expect(badRetry.error.issues[0]?.path).toEqual(['retry', 'maxAttempts']);
+    const badAttempts = check({ workflow: { nodes: ['a'] }, retry: { attempts: 0 } });
+    expect(badAttempts.success).toBe(false);
+    if (!badAttempts.success) expect(badAttempts.error.issues[0]?.path).toEqual(['retry', 'attempts']);
     expect(check({ workflow: { nodes: [] } }).success).toBe(false);
     expect(check({ workflow: { nodes: ['a', { name: 'b', approve: { message: 'ok?' }, retry: { maxAttempts: 2 }, timeoutMs: 100 }] }, recursionLimit: 10 }).success).toBe(true);
   });
@@ -74,11 +77,11 @@ describe('graph plan', () => {
 
   it('applies the task retry and node timeout defaults; a node spec overrides them', () => {
     const plan = planGraph(
-      adapter.taskSchema.parse({ workflow: { nodes: ['a', { name: 'b', retry: { maxAttempts: 5 }, timeoutMs: 9 }] }, handlers: { a: noop, b: noop }, retry: { maxAttempts: 2 }, nodeTimeoutMs: 100 }),
+      adapter.taskSchema.parse({ workflow: { nodes: ['a', { name: 'b', retry: { attempts: 5 }, timeoutMs: 9 }] }, handlers: { a: noop, b: noop }, retry: { attempts: 2 }, nodeTimeoutMs: 100 }),
       resources,
       't',
     );
-    expect(plan.nodes.map((n) => [n.retry?.maxAttempts, n.timeoutMs])).toEqual([[2, 100], [5, 9]]);
+    expect(plan.nodes.map((n) => [n.retry?.attempts, n.timeoutMs])).toEqual([[2, 100], [5, 9]]);
   });
 });
 

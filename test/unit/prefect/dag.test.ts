@@ -87,7 +87,7 @@ describe('prefect local DAG engine', () => {
       if (attempts < 3) throw new Error(`flake ${attempts}`);
       return 'ok';
     };
-    const { ctx, promise } = run({ workflow: { nodes: [{ id: 'flaky', handler: flaky, retry: { retries: 3, minTimeoutMs: 1 } }] } });
+    const { ctx, promise } = run({ workflow: { nodes: [{ id: 'flaky', handler: flaky, retry: { attempts: 4, minDelayMs: 1 } }] } });
     const result = await promise;
     expect(result.result).toBe('ok');
     expect(attempts).toBe(3);
