@@ -13,6 +13,7 @@ import { defineRuns } from './runs.js';
 import { defineResume } from './resume.js';
 import { defineApprove } from './approve.js';
 import { defineReject } from './reject.js';
+import { defineMcp } from './mcp.js';
 
 /**
  * Every CLI command, one file each, holding its flags, help and action. Every file is loaded at start-up,
@@ -35,4 +36,5 @@ export const COMMANDS: readonly DefineCommand[] = [
   defineResume,
   defineApprove,
   defineReject,
+  defineMcp,
 ];
