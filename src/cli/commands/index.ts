@@ -13,6 +13,7 @@ import { defineRuns } from './runs.js';
 import { defineResume } from './resume.js';
 import { defineApprove } from './approve.js';
 import { defineReject } from './reject.js';
+import { defineServe } from './serve.js';
 import { defineMcp } from './mcp.js';
 
 /**
@@ -36,5 +37,6 @@ export const COMMANDS: readonly DefineCommand[] = [
   defineResume,
   defineApprove,
   defineReject,
+  defineServe,
   defineMcp,
 ];
