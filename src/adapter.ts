@@ -85,17 +85,22 @@ export interface ScheduleRequest {
   readonly missed?: 'skip' | 'run-once';
 }
 
-/** What registering gave: the schedule id (and whether the stored schedule changed), or why nothing was registered. */
+/**
+ * What registering gave: the schedule id (and whether the stored schedule changed), or why nothing was registered.
+ * `alreadyScheduled`: another schedule (say one from `switchyard schedule add`) already runs the pipeline file at
+ * the same times; `id` is that schedule's and no second one was added.
+ */
 export type ScheduleRegistration =
-  | { readonly registered: true; readonly id: string; readonly changed: boolean }
+  | { readonly registered: true; readonly id: string; readonly changed: boolean; readonly alreadyScheduled?: boolean }
   | { readonly registered: false; readonly reason: string };
 
 /** Schedules as a stage sees them; the hub writes them to the run store it was given. */
 export interface StageSchedules {
   /**
    * Upserts a cron schedule pointing at the run's pipeline file. Idempotent: an unchanged schedule keeps its state
-   * (paused, last run); a changed cron, zone or file is updated in place. Code pipelines (no file) cannot be run
-   * again by a scheduler, so they are not registered.
+   * (paused, last run); a changed cron, zone or file is updated in place. A schedule of the same file and timing
+   * under another id is not duplicated. Code pipelines (no file) cannot be run again by a scheduler, so they are
+   * not registered.
    */
   register(request: ScheduleRequest): Promise<ScheduleRegistration>;
 }

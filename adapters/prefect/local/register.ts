@@ -10,8 +10,9 @@ export interface RegistrationOutcome {
 /**
  * Asks the hub to keep the stage's cron schedule (`context.schedules`): the hub upserts it in the run store it was
  * given, pointing at the pipeline file the run came from, under `<pipeline>.<stage>`. Idempotent: an unchanged
- * schedule keeps its state (paused, last run); a changed cron or zone is updated in place. Code pipelines (no file)
- * cannot be re-run by a scheduler, so they are not registered.
+ * schedule keeps its state (paused, last run); a changed cron or zone is updated in place. When a schedule of the
+ * same file and timing already exists under another id (from `switchyard schedule add`), none is added and the
+ * outcome names that one. Code pipelines (no file) cannot be re-run by a scheduler, so they are not registered.
  */
 export async function registerEtlSchedule(task: ScheduledEtlTask, context: StageContext): Promise<RegistrationOutcome> {
   const outcome = await context.schedules.register({
@@ -25,6 +26,8 @@ export async function registerEtlSchedule(task: ScheduledEtlTask, context: Stage
     return { registered: false, reason: outcome.reason };
   }
   const { id, changed } = outcome;
-  context.emit({ kind: 'schedule.registered', message: `${id}: ${task.schedule}${task.timezone ? ` (${task.timezone})` : ''}`, data: { id, changed } });
+  const already = outcome.alreadyScheduled === true;
+  const message = `${already ? 'already scheduled as ' : ''}${id}: ${task.schedule}${task.timezone ? ` (${task.timezone})` : ''}`;
+  context.emit({ kind: 'schedule.registered', message, data: { id, changed, ...(already ? { alreadyScheduled: true } : {}) } });
   return { registered: true, id };
 }

@@ -25,6 +25,9 @@ Examples:
 Cron has five fields (minute hour day-of-month month day-of-week), or six with leading seconds;
 @hourly, @daily, @weekly work too. Times are in --tz (an IANA zone, default UTC).
 Durations: 500ms, 30s, 5m, 2h, 1d, 1h30m.
+A pipeline file has one schedule per timing: adding a file and timing that already has one (from an
+earlier \`schedule add\` or registered by its scheduled_etl stage) prints "already scheduled as ID",
+adds nothing and exits 0. An --id that is already taken is an error (exit 2).
 Nothing fires until \`switchyard scheduler\` is running.`;
 
 const GROUP_HELP = `
@@ -127,10 +130,22 @@ async function addSchedule(file: string, options: AddOptions): Promise<void> {
     paused: options.paused ?? false,
   });
   await loadPipeline(loaded.file);
-  await withStore(async (store) => {
+  const { findSameSchedule } = await import('../../schedule/identity.js');
+  const existing = await withStore(async (store) => {
     if (await store.getSchedule(record.id)) throw new SwitchyardError('CONFLICT', `schedule ${record.id} already exists (remove it first: switchyard schedule rm ${record.id})`);
+    // One schedule per pipeline file and timing, whoever added it (this command or a scheduled_etl stage's run).
+    const same = findSameSchedule(await store.listSchedules(), record);
+    if (same) return same;
     await store.saveSchedule(record);
+    return undefined;
   });
+  if (existing) {
+    const { isDeepStrictEqual } = await import('node:util');
+    const inputDiffers = !isDeepStrictEqual(existing.input, record.input);
+    if (options.json) printJson({ ...existing, alreadyScheduled: true });
+    else process.stdout.write(`already scheduled as ${existing.id}: ${describeSchedule(existing)}${existing.paused ? ' (paused)' : ''}; nothing added${inputDiffers ? ` (its input differs: switchyard schedule rm ${existing.id}, then add again)` : ''}\n`);
+    return;
+  }
   if (options.json) printJson(record);
   else process.stdout.write(`added schedule ${record.id}: ${describeSchedule(record)}, next run ${record.nextRunAt}${record.paused ? ' (paused)' : ''}\n(fired by \`switchyard scheduler\`)\n`);
 }

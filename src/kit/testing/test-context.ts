@@ -41,6 +41,8 @@ export function createTestSchedules(scope: { pipelineFile?: string; pipelineName
   const store = {
     getSchedule: async (id: string) => records.get(id),
     saveSchedule: async (schedule: ScheduleRecord) => void records.set(schedule.id, schedule),
+    listSchedules: async () => [...records.values()],
+    removeSchedule: async (id: string) => records.delete(id),
   };
   const where = { pipelineFile: scope.pipelineFile === undefined ? undefined : resolve(scope.pipelineFile), pipelineName: scope.pipelineName ?? 'test', stageId: scope.stageId ?? 'stage-1' };
   return { records, register: (request) => registerStageSchedule(store, where, request) };
