@@ -20,6 +20,7 @@ import { pipelineRoutes } from './routes/pipelines.js';
 import { runRoutes } from './routes/runs.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { selectorRoutes } from './routes/selector.js';
+import { mountMcp } from './mcp.js';
 import { DOCS_PATH, OPENAPI_PATH, rootPointer, systemRoutes } from './routes/system.js';
 import { RunManager } from './runs.js';
 import { validationHook } from './validation.js';
@@ -156,6 +157,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Switchy
     runRoutes(app, context);
     scheduleRoutes(app, context);
     selectorRoutes(app, context);
+    const mcp = await mountMcp(app, context);
 
     let closed: Promise<CloseReport> | undefined;
     const close = (closeOptions: CloseOptions = {}) =>
@@ -163,6 +165,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Switchy
         closing.abort();
         const stopping = scheduler?.stop({ graceMs: closeOptions.graceMs ?? 30_000 });
         const report = await runs.close(closeOptions.graceMs ?? 30_000);
+        await mcp.close();
         await stopping;
         await hub.close();
         broker.clear();
