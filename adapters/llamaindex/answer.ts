@@ -31,23 +31,31 @@ export function splitSentences(text: string): string[] {
 }
 
 /**
- * The offline answer: the sentences of the retrieved passages that share the most terms with the question,
- * in passage order, each with its `[n]` source marker. No model is involved, and the result says so.
+ * The offline answer: the sentences of the retrieved passages that best cover the question's terms, in passage order,
+ * each with its `[n]` source marker. A term counts by its rarity among those sentences (a word every clause of a
+ * contract uses says little), and a sentence is kept only when it scores at least half as well as the best one, so a
+ * passing mention in an unrelated clause does not ride along. No model is involved, and the result says so.
  */
 export function extractiveAnswer(query: string, passages: readonly Passage[], maxSentences = 3): Answer {
   if (passages.length === 0) return { mode: 'extractive', text: 'No passage in the documents matches the question.', citations: [] };
   const terms = new Set(tokenize(query));
-  const candidates: { n: number; order: number; sentence: string; score: number }[] = [];
+  const candidates: { n: number; order: number; sentence: string; hits: Set<string>; score: number }[] = [];
   passages.forEach((passage, p) => {
     splitSentences(passage.text).forEach((sentence, s) => {
-      const words = tokenize(sentence);
-      const hits = new Set(words.filter((w) => terms.has(w))).size;
-      // Prefer sentences covering more query terms, then earlier passages (better ranked).
-      candidates.push({ n: p + 1, order: p * 10_000 + s, sentence, score: hits - p * 0.01 });
+      const hits = new Set(tokenize(sentence).filter((w) => terms.has(w)));
+      candidates.push({ n: p + 1, order: p * 10_000 + s, sentence, hits, score: 0 });
     });
   });
+  const df = new Map<string, number>();
+  for (const c of candidates) for (const term of c.hits) df.set(term, (df.get(term) ?? 0) + 1);
+  for (const c of candidates) {
+    // Rarer terms weigh more; earlier (better ranked) passages win ties.
+    for (const term of c.hits) c.score += Math.log(1 + candidates.length / df.get(term)!);
+    if (c.score > 0) c.score -= (c.n - 1) * 0.01;
+  }
+  const best = Math.max(0, ...candidates.map((c) => c.score));
   const chosen = candidates
-    .filter((c) => c.score > 0)
+    .filter((c) => c.score > 0 && c.score >= best / 2)
     .sort((a, b) => b.score - a.score || a.order - b.order)
     .slice(0, maxSentences)
     .sort((a, b) => a.order - b.order);

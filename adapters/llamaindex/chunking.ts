@@ -10,6 +10,8 @@ export interface Chunk {
   /** Character offsets of the passage in the document's text (-1 when LlamaIndex could not place it). */
   readonly start: number;
   readonly end: number;
+  /** The PDF page the passage is on (chunks never span pages). */
+  readonly page?: number;
 }
 
 export interface ChunkSettings {
@@ -66,6 +68,12 @@ export function sections(text: string, max = SECTION_CHARS): { text: string; off
   return out;
 }
 
+/** A document's sections: each PDF page on its own (then cut as any text), or the whole text. */
+function documentSections(doc: LoadedDocument): { text: string; offset: number; page?: number }[] {
+  if (!doc.pages) return sections(doc.text);
+  return doc.pages.flatMap((span) => sections(doc.text.slice(span.start, span.end)).map((section) => ({ text: section.text, offset: span.start + section.offset, page: span.page })));
+}
+
 /** Splits documents with LlamaIndex's SentenceSplitter (one splitter per setting, reused). */
 export async function chunkDocuments(documents: readonly LoadedDocument[], settings: ChunkSettings): Promise<Chunk[]> {
   const { Document, SentenceSplitter } = await import('llamaindex');
@@ -84,7 +92,7 @@ export async function chunkDocuments(documents: readonly LoadedDocument[], setti
   const chunks: Chunk[] = [];
   for (const doc of documents) {
     let n = 0;
-    for (const section of sections(doc.text)) {
+    for (const section of documentSections(doc)) {
       const nodes = splitter.getNodesFromDocuments([new Document({ id_: `${doc.id}#${section.offset}`, text: section.text, metadata: { source: doc.source } })]);
       for (const node of nodes) {
         const text = (node as { text?: string }).text ?? '';
@@ -96,6 +104,7 @@ export async function chunkDocuments(documents: readonly LoadedDocument[], setti
           text,
           start: node.startCharIdx === undefined ? -1 : section.offset + node.startCharIdx,
           end: node.endCharIdx === undefined ? -1 : section.offset + node.endCharIdx,
+          ...(section.page !== undefined ? { page: section.page } : {}),
         });
       }
     }

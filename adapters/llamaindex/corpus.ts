@@ -7,7 +7,12 @@ import { cosine, type Embedder } from './embeddings.js';
 export interface Passage {
   readonly rank: number;
   readonly score: number;
+  /** Where the passage is: the document's path, with `#page=N` for a PDF page (`contract.pdf#page=3`). */
   readonly source: string;
+  /** The document's path (without the page). */
+  readonly document: string;
+  /** The PDF page, for PDFs. */
+  readonly page?: number;
   readonly chunkId: string;
   readonly text: string;
   readonly start: number;
@@ -101,7 +106,18 @@ export class Corpus {
   #passages(hits: readonly { index: number; score: number; via: readonly string[] }[]): Passage[] {
     return hits.map((hit, i) => {
       const chunk = this.chunks[hit.index]!;
-      return { rank: i + 1, score: Number(hit.score.toFixed(6)), source: chunk.source, chunkId: chunk.id, text: chunk.text, start: chunk.start, end: chunk.end, via: hit.via };
+      return {
+        rank: i + 1,
+        score: Number(hit.score.toFixed(6)),
+        source: chunk.page === undefined ? chunk.source : `${chunk.source}#page=${chunk.page}`,
+        document: chunk.source,
+        ...(chunk.page === undefined ? {} : { page: chunk.page }),
+        chunkId: chunk.id,
+        text: chunk.text,
+        start: chunk.start,
+        end: chunk.end,
+        via: hit.via,
+      };
     });
   }
 }

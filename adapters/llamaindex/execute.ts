@@ -16,7 +16,7 @@ export async function executeTask(task: LlamaindexTask, context: StageContext, o
     runRagWorkflow(request, { settings, stage: context, ...(options.progressEvery ? { progressEvery: options.progressEvery } : {}) });
   switch (task.type) {
     case 'ingest': {
-      const result = await run({ docs: task.docs, index: task.index, questions: [], noQuestions: 'ingest' });
+      const result = await run({ docs: task.docs, index: task.index, questions: [], noQuestions: 'ingest', prune: task.prune ?? true });
       return { type: 'ingest', index: result.index, stats: result.stats, documents: result.documents, retriever: retrieverOf(settings), problems: result.problems };
     }
     case 'query': {

@@ -12,6 +12,8 @@ export interface IndexedDocument {
   readonly format: DocumentFormat;
   readonly chunkIds: readonly string[];
   readonly ingestedAt: string;
+  /** PDFs: the number of pages with text. */
+  readonly pages?: number;
 }
 
 /** `manifest.json` of a persisted index: what was ingested, with which settings and which embedding model. */

@@ -19,6 +19,8 @@ export interface MergeInput {
   readonly home: string;
   readonly signal: AbortSignal;
   readonly emit: Emit;
+  /** Prune: the ids of this ingest's input set; documents of the previous index not among them are dropped. */
+  readonly inputSet?: ReadonlySet<string>;
 }
 
 export function sameChunking(manifest: Pick<IndexManifest, 'chunkSize' | 'chunkOverlap' | 'tokenizer'>, settings: MergeInput['settings']): boolean {
@@ -50,6 +52,9 @@ export async function mergeIndex(input: MergeInput): Promise<{ stored: StoredInd
   let updated = 0;
   let unchanged = 0;
   const replaced = new Set<string>();
+  // Documents that left the input set (deleted, renamed, no longer matched): their entries, chunks and vectors go.
+  const removed = new Set(input.inputSet ? Object.keys(manifest.documents).filter((id) => !input.inputSet!.has(id)) : []);
+  for (const id of removed) delete manifest.documents[id];
   for (const doc of documents) {
     const before = manifest.documents[doc.id];
     if (before && before.hash === doc.hash && !fresh.has(doc.id)) {
@@ -62,7 +67,7 @@ export async function mergeIndex(input: MergeInput): Promise<{ stored: StoredInd
     } else added++;
   }
   // Chunks kept: every previous chunk whose document was not re-chunked (and settings unchanged).
-  const kept = sameSettings && previous ? previous.chunks.filter((c) => !fresh.has(c.docId) && !replaced.has(c.docId)) : [];
+  const kept = sameSettings && previous ? previous.chunks.filter((c) => !fresh.has(c.docId) && !replaced.has(c.docId) && !removed.has(c.docId)) : [];
   const newChunks = [...fresh.values()].flat();
   const vectors = new Map<string, number[]>();
   if (keepVectors && previous) for (const c of kept) {
@@ -81,7 +86,7 @@ export async function mergeIndex(input: MergeInput): Promise<{ stored: StoredInd
   for (const doc of documents) {
     const chunks = fresh.get(doc.id);
     if (!chunks) continue;
-    manifest.documents[doc.id] = { source: doc.source, hash: doc.hash, bytes: doc.bytes, format: doc.format, chunkIds: chunks.map((c) => c.id), ingestedAt: now };
+    manifest.documents[doc.id] = { source: doc.source, hash: doc.hash, bytes: doc.bytes, format: doc.format, chunkIds: chunks.map((c) => c.id), ingestedAt: now, ...(doc.pages ? { pages: doc.pages.length } : {}) };
   }
   if (embedModel) manifest.embedModel = embedModel;
   else delete manifest.embedModel;
@@ -92,7 +97,8 @@ export async function mergeIndex(input: MergeInput): Promise<{ stored: StoredInd
   corpus.add(chunks, chunks.map((c) => vectors.get(c.id)));
   const chunksOf = new Map<string, number>();
   for (const c of chunks) chunksOf.set(c.docId, (chunksOf.get(c.docId) ?? 0) + 1);
-  const stats: IngestStats = { documents: Object.keys(manifest.documents).length, added, updated, unchanged, chunks: chunks.length, embedded: toEmbed.length };
+  const stats: IngestStats = { documents: Object.keys(manifest.documents).length, added, updated, unchanged, removed: removed.size, chunks: chunks.length, embedded: toEmbed.length };
+  if (removed.size > 0) emit('index.pruned', `removed ${removed.size} document(s) no longer in the input: ${[...removed].join(', ')}`, { removed: [...removed] });
   emit('index.built', `indexed ${chunks.length} chunk(s)${embedModel ? ` with ${embedModel}` : ' (lexical)'}`, { ...stats });
   return { stored, corpus, stats, chunksOf };
 }

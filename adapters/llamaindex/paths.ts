@@ -123,7 +123,7 @@ export function noDocumentsError(problems: readonly FileProblem[], path = 'task.
   const list = problems.map((p) => p.message).join('; ');
   return new SwitchyardError('INVALID_INPUT', `${path}: no readable documents${list ? ` (${list})` : ''}`, {
     path,
-    expected: 'readable .txt, .md, .html, .json, .csv or .pdf files inside the allowed roots',
+    expected: 'readable .txt, .md, .html, .json, .csv, .pdf or .docx files inside the allowed roots',
     ...(problems[0] ? { file: problems[0].file } : {}),
     details: { problems: problems.map((p) => ({ ...p })) },
   });

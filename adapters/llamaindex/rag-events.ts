@@ -11,6 +11,8 @@ export interface RagRequest {
   /** Persisted index to read and (when `docs` are given) extend. */
   readonly index?: string;
   readonly questions: readonly string[];
+  /** Ingest: drop documents of the index that are not in this input set (default: keep them). */
+  readonly prune?: boolean;
   /** With no questions: `summarize` (document analysis) or `ingest` (stop after indexing). */
   readonly noQuestions: 'summarize' | 'ingest';
 }
@@ -20,6 +22,8 @@ export interface IngestStats {
   readonly added: number;
   readonly updated: number;
   readonly unchanged: number;
+  /** Documents dropped because they left the input set (`prune`). */
+  readonly removed: number;
   readonly chunks: number;
   /** Chunks sent to the embeddings endpoint in this run (0 offline, and 0 for unchanged documents). */
   readonly embedded: number;
@@ -36,6 +40,8 @@ export interface SummaryRecord {
   readonly source: string;
   readonly chunks: number;
   readonly summary: DocumentSummary;
+  /** CSV documents: the columns and the rows as records (typed unless `csvValues: "strings"`), at most 1,000 rows. */
+  readonly table?: { readonly columns: readonly string[]; readonly rows: number; readonly records: readonly Record<string, unknown>[]; readonly truncated?: true };
 }
 
 /** The typed events of the RAG workflow (seed 001's pattern), created once per module load. */

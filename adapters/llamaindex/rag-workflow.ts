@@ -16,9 +16,28 @@ import { readDocuments, type LoadedDocument } from './readers.js';
 import type { ResolvedSettings } from './settings.js';
 import { summarizeDocument } from './summarize.js';
 
+const TABLE_ROWS = 1000;
+
+function tableOf(table: NonNullable<LoadedDocument['table']>): NonNullable<SummaryRecord['table']> {
+  const truncated = table.records.length > TABLE_ROWS;
+  return { columns: table.columns, rows: table.records.length, records: table.records.slice(0, TABLE_ROWS), ...(truncated ? { truncated: true as const } : {}) };
+}
+
+/** `onProblem: fail`: the stage fails naming every document that could not be used. */
+function problemsError(problems: readonly FileProblem[]): SwitchyardError {
+  const files = problems.map((p) => p.file);
+  return new SwitchyardError('INVALID_INPUT', `task.docs: ${problems.length} document(s) could not be used (onProblem: fail): ${problems.map((p) => p.message).join('; ')}`, {
+    path: 'task.docs',
+    expected: 'every listed document readable (or onProblem: warn to go on without them)',
+    got: files.join(', '),
+    file: files[0]!,
+    details: { problems: problems.map((p) => ({ ...p })) },
+  });
+}
+
 /** What one run of the RAG workflow produces, before the adapter shapes it per task. */
 export interface RagRunResult {
-  readonly documents: readonly { readonly source: string; readonly chunks: number }[];
+  readonly documents: readonly { readonly source: string; readonly chunks: number; readonly pages?: number }[];
   readonly problems: readonly FileProblem[];
   readonly stats?: IngestStats;
   readonly answers: readonly AnswerRecord[];
@@ -30,13 +49,15 @@ export interface RagRunResult {
 interface RunState {
   problems: FileProblem[];
   stored?: StoredIndex;
-  documents: { source: string; chunks: number }[];
+  documents: { source: string; chunks: number; pages?: number }[];
   answers: AnswerRecord[];
   summaries: SummaryRecord[];
   expected: number;
   stats?: IngestStats;
   /** The documents read in this run (summaries fan out over them). */
   loaded: LoadedDocument[];
+  /** Every file the docs patterns resolved to, read or not (the input set an ingest prunes to). */
+  inputSet?: Set<string>;
   corpus?: Corpus;
 }
 
@@ -106,10 +127,14 @@ export async function runRagWorkflow(request: RagRequest, options: RagRunOptions
           if (done % n === 0 || done === total) emit('ingest.progress', `read ${file.display}`, { file: file.display }, { done, total, unit: 'documents' });
         },
         signal,
+        { csvValues: settings.csvValues },
       );
       state.problems.push(...readProblems);
-      for (const problem of state.problems) emit('load.problem', problem.message, { file: problem.file, code: problem.code });
+      state.inputSet = new Set(files.map((f) => f.display));
+      // Each problem is an engine event: the terminal display prints it, the event log keeps it.
+      for (const problem of state.problems) emit('load.problem', `skipped ${problem.message}`, { file: problem.file, code: problem.code, level: 'warning' });
       if (documents.length === 0 && !state.stored) throw noDocumentsError(state.problems);
+      if (state.problems.length > 0 && settings.onProblem === 'fail') throw problemsError(state.problems);
       emit('load.completed', `loaded ${documents.length} document(s)`, { documents: documents.length, bytes: documents.reduce((s, d) => s + d.bytes, 0) });
       return ev.loaded.with({ documents });
     }),
@@ -142,8 +167,19 @@ export async function runRagWorkflow(request: RagRequest, options: RagRunOptions
     [ev.parsed],
     step<{ documents: LoadedDocument[]; fresh: Map<string, Chunk[]> }>(async (_context, { documents, fresh }) => {
       state.loaded = documents;
-      const result = await mergeIndex({ documents, fresh, previous: state.stored, settings, embedder, index: request.index, home: stage.home, signal, emit });
-      state.documents = documents.map((d) => ({ source: d.source, chunks: result.chunksOf.get(d.id) ?? 0 }));
+      const result = await mergeIndex({
+        documents,
+        fresh,
+        previous: state.stored,
+        settings,
+        embedder,
+        index: request.index,
+        home: stage.home,
+        signal,
+        emit,
+        ...(request.prune && state.inputSet ? { inputSet: state.inputSet } : {}),
+      });
+      state.documents = documents.map((d) => ({ source: d.source, chunks: result.chunksOf.get(d.id) ?? 0, ...(d.pages ? { pages: d.pages.length } : {}) }));
       state.stats = result.stats;
       if (request.index) {
         await saveIndex(result.stored);
@@ -195,7 +231,12 @@ export async function runRagWorkflow(request: RagRequest, options: RagRunOptions
   workflow.handle(
     [ev.summarize],
     step<{ n: number; document: LoadedDocument }>(async (_context, { n, document }) => {
-      const record = { source: document.source, chunks: state.documents.find((d) => d.source === document.source)?.chunks ?? 0, summary: summarizeDocument(document) };
+      const record: SummaryRecord = {
+        source: document.source,
+        chunks: state.documents.find((d) => d.source === document.source)?.chunks ?? 0,
+        summary: summarizeDocument(document),
+        ...(document.table ? { table: tableOf(document.table) } : {}),
+      };
       emit('synthesize.completed', `summarized ${document.source}`, { source: document.source, mode: 'extractive' });
       return ev.summarized.with({ n, record });
     }),

@@ -52,6 +52,8 @@ export interface ResolvedSettings {
   readonly answer: 'auto' | 'extractive' | 'llm';
   readonly maxFileBytes: number;
   readonly roots: readonly string[];
+  readonly onProblem: 'warn' | 'fail';
+  readonly csvValues: 'typed' | 'strings';
   readonly embeddings: Required<Pick<EndpointConfig, 'model'>> & EndpointConfig | undefined;
   /** The chat model setting, resolved to a provider only when an answer needs it. */
   readonly llm: ChatModelSetting;
@@ -94,6 +96,8 @@ export function resolveSettings(task: RetrievalOptions, options: LlamaindexAdapt
     answer: task.answer ?? d.answer ?? 'auto',
     maxFileBytes: task.maxFileBytes ?? d.maxFileBytes ?? DEFAULTS.maxFileBytes,
     roots: [...(options.roots ?? []), ...(d.roots ?? []), ...(task.roots ?? [])],
+    onProblem: task.onProblem ?? d.onProblem ?? 'warn',
+    csvValues: task.csvValues ?? d.csvValues ?? 'typed',
     embeddings: embeddingsEndpoint(options.embeddings, env),
     llm: options.llm,
     model: task.model ?? d.model,

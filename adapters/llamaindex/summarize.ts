@@ -18,7 +18,8 @@ const DATE_PATTERNS = [
   new RegExp(`\\b(?:${MONTHS}) \\d{4}\\b`, 'g'),
   /\b(?:in|since|by|from|until|during|before|after|of) ((?:1[5-9]|20)\d{2})s?\b/g,
 ];
-const ENTITY = /(?<![\p{L}\p{N}])(\p{Lu}[\p{L}'’-]+(?:\s+(?:of|the|de|von|van|for)?\s*\p{Lu}[\p{L}'’-]+)*)/gu;
+// Names stay on one line: a heading and the sentence under it are not one name.
+const ENTITY = /(?<![\p{L}\p{N}])(\p{Lu}[\p{L}'’-]+(?:[^\S\n]+(?:of|the|de|von|van|for)?[^\S\n]*\p{Lu}[\p{L}'’-]+)*)/gu;
 const NOT_ENTITIES = new Set(
   'The A An In On At For From By With This That These Those It Its If When While After Before During Since Until Then There Their They We You He She His Her Our Your As But And Or Not No Yes However Also Each Every Some Many Most Such Other Both All Any One Two Three First Second Third Today Here What Which Who Why How'.split(' '),
 );
@@ -47,8 +48,9 @@ export function summarizeDocument(doc: LoadedDocument, maxPoints = 4): DocumentS
     while (words.length && NOT_ENTITIES.has(words[0]!)) words.shift();
     const text = words.join(' ');
     if (text.length < 3 || NOT_ENTITIES.has(text) || /^(?:January|February|March|April|May|June|July|August|September|October|November|December)$/.test(text)) continue;
-    const before = doc.text.slice(Math.max(0, (match.index ?? 0) - 3), match.index).trim();
-    if (before !== '' && !/[.!?:#>\n]$/.test(before)) midSentence.add(text);
+    const raw = doc.text.slice(Math.max(0, (match.index ?? 0) - 3), match.index);
+    const before = raw.trim();
+    if (before !== '' && !raw.includes('\n') && !/[.!?:#>]$/.test(before)) midSentence.add(text);
     entityCounts.set(text, (entityCounts.get(text) ?? 0) + 1);
   }
   // A lone capitalised word seen only at sentence starts is just a sentence start.

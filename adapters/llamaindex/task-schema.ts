@@ -31,6 +31,10 @@ export const retrievalOptionsSchema = z
     maxFileBytes: z.number().int().min(1).optional(),
     /** Extra directories documents may be read from, besides the pipeline's directory. */
     roots: z.array(z.string().min(1)).optional(),
+    /** A document that cannot be used (missing, unsupported, unreadable): `warn` (default) reports it and goes on; `fail` fails the stage naming every such file. */
+    onProblem: z.enum(['warn', 'fail']).optional(),
+    /** CSV cells: `typed` (default) casts numbers and booleans (`"qty": 3`); `strings` keeps every cell as written. */
+    csvValues: z.enum(['typed', 'strings']).optional(),
   })
   .strict();
 
@@ -57,6 +61,8 @@ export const ingestTaskSchema = retrievalOptionsSchema.extend({
   type: z.literal('ingest'),
   docs: docsField,
   index: indexName,
+  /** Drop documents of the index that are no longer among `docs` (default true); `false` keeps them. */
+  prune: z.boolean().optional(),
 });
 
 export const queryTaskSchema = retrievalOptionsSchema.extend({

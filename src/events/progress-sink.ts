@@ -7,8 +7,9 @@ export interface ProgressSinkOptions {
 }
 
 /**
- * A terminal display: one line per stage outcome, and a live bar for engine events that report
- * progress (documents ingested of total, DAG tasks done). Use `ProgressSink.forTerminal()` to get one
+ * A terminal display: one line per stage outcome, a live bar for engine events that report
+ * progress (documents ingested of total, DAG tasks done), and a line for each engine event that reports a
+ * problem (kind ending in `.problem` or `.warning`, or `data.level: "warning"`). Use `ProgressSink.forTerminal()` to get one
  * only when the stream is a TTY.
  */
 export class ProgressSink implements EventSink {
@@ -38,6 +39,10 @@ export class ProgressSink implements EventSink {
       case 'stage.decision':
         return this.#line(`  ↳ ${event.stageId}: auto chose ${event.engine} — ${event.reasons.join('; ')}`);
       case 'stage.engine': {
+        // Problems and warnings an engine reports (a document it had to skip, ...) get a line of their own.
+        if (/\.(?:problem|warning)$/.test(event.event.kind) || event.event.data?.level === 'warning') {
+          return this.#line(`  ⚠ ${event.stageId}: ${event.event.message ?? event.event.kind}`);
+        }
         const progress = event.event.progress;
         if (!progress) return;
         let bar = this.#active.get(event.stageId);

@@ -35,6 +35,19 @@ describe('seed 002 examples run on the real engines', () => {
     expect(done.status).toBe('completed');
   }, 120_000);
 
+  it('example 2 analyses the seed\'s spec.pdf and requirements.docx and generates code from the operations the PDF names', async () => {
+    const result = await open().run(join(DIR, 'example-2-document-codegen.yaml'));
+    expect(result.status).toBe('completed');
+    const spec = result.stages.find((s) => s.id === 'spec')!.output as { documents: { source: string; pages?: number }[]; summaries: { source: string }[]; problems: unknown[] };
+    expect(spec.documents).toEqual([
+      { source: 'docs/spec.pdf', chunks: 2, pages: 2 },
+      { source: 'docs/requirements.docx', chunks: 1 },
+    ]);
+    expect(spec.problems).toEqual([]);
+    expect(JSON.stringify(spec.summaries)).toContain('Invoices must be immutable once issued.');
+    expect(result.output).toMatchObject({ language: 'python', code: expect.stringContaining('def create_invoice(') });
+  }, 120_000);
+
   it('pattern 2 routes to the JWT implementation because the docs say JWT', async () => {
     const result = await open().run(join(DIR, 'pattern-2-rag-routing.yaml'));
     expect(result.output).toMatchObject({ use_jwt: true, auth: 'jwt' });

@@ -43,7 +43,7 @@ describe('llamaindex documents: readers, globs and allowed roots', () => {
     expect(vanilla!.passages[0]!.text).not.toContain('<p>');
     expect(river!.passages[0]!.text).toContain('river.name: Danube');
     expect(colosseum!.passages[0]!.text).toContain('city: Rome; landmark: Colosseum');
-    expect(pdf!.passages[0]!.source).toBe('docs/report.pdf');
+    expect(pdf!.passages[0]).toMatchObject({ source: 'docs/report.pdf#page=1', document: 'docs/report.pdf', page: 1 });
     expect(pdf!.passages[0]!.text).toContain('Quarterly revenue of the glacier observatory rose in 2024.');
   });
 
