@@ -92,7 +92,9 @@ export async function createServer(options: ServerOptions = {}): Promise<Switchy
   const maxRunsInFlight = options.maxRunsInFlight ?? 16;
   if (!Number.isInteger(maxRunsInFlight) || maxRunsInFlight < 1) throw new SwitchyardError('INVALID_INPUT', `maxRunsInFlight: expected a whole number of at least 1; got ${maxRunsInFlight}`, { path: 'maxRunsInFlight' });
   const { openRunStore } = await import('../store/index.js');
-  const store = options.store ?? (await openRunStore({ ...(options.home ? { home: options.home } : {}), ...(options.storeUrl ? { url: options.storeUrl } : {}) }));
+  // The store opens once the pipelines have validated: a start refused for a bad pipeline writes nothing.
+  const deferred = options.store ? undefined : deferredStore(() => openRunStore({ ...(options.home ? { home: options.home } : {}), ...(options.storeUrl ? { url: options.storeUrl } : {}) }));
+  const store = options.store ?? deferred!.store;
   const ownsStore = options.store === undefined;
   const broker = new EventBroker();
   const hub = new HybridOrchestrator({ store, sinks: [broker], ...(options.home ? { home: options.home } : {}), ...(options.adapters ? { adapters: options.adapters } : {}), ...(options.resources ? { resources: options.resources } : {}) });
@@ -100,19 +102,21 @@ export async function createServer(options: ServerOptions = {}): Promise<Switchy
   let scheduler: Scheduler | undefined;
   try {
     const catalog = await PipelineCatalog.load(options.pipelinesDir, hub.registry, options.resources);
+    // Opened now, so a bad store URL stops the start; the routes use it directly (the hub keeps the deferred one).
+    const opened = deferred ? await deferred.open() : store;
     const { loadSelector } = await import('../selector/load.js');
     const selector = await loadSelector(options.profilesDir);
     const secret = options.webhookSecret ?? process.env[WEBHOOK_SECRET_ENV];
     const webhooks = new Webhooks({ secret: secret || undefined, ...(options.webhookOrigins ? { allow: options.webhookOrigins } : {}), log });
-    const runs = new RunManager({ hub, store, broker, catalog, webhooks, maxInFlight: maxRunsInFlight, log });
-    if (options.scheduler) scheduler = await startScheduler(hub, store, catalog, log, typeof options.scheduler === 'object' ? options.scheduler.reloadMs : undefined);
+    const runs = new RunManager({ hub, store: opened, broker, catalog, webhooks, maxInFlight: maxRunsInFlight, log });
+    if (options.scheduler) scheduler = await startScheduler(hub, opened, catalog, log, typeof options.scheduler === 'object' ? options.scheduler.reloadMs : undefined);
 
     const guard: MiddlewareHandler<ServerEnv>[] = [requireApiKey(keys)];
     if (options.rateLimit !== false) guard.push(rateLimit(options.rateLimit ?? DEFAULT_RATE_LIMIT));
     const context: ServerContext = {
       version: packageVersion(),
       hub,
-      store,
+      store: opened,
       catalog,
       runs,
       broker,
@@ -179,6 +183,23 @@ export async function createServer(options: ServerOptions = {}): Promise<Switchy
     if (ownsStore) await store.close().catch(() => {});
     throw error;
   }
+}
+
+/** A run store opened on first use (or by `open()`); closing one never opened does nothing. */
+function deferredStore(open: () => Promise<RunStore>): { store: RunStore; open: () => Promise<RunStore> } {
+  let opening: Promise<RunStore> | undefined;
+  const get = () => (opening ??= open());
+  const store = new Proxy({} as RunStore, {
+    get(_target, name) {
+      if (name === 'then') return undefined;
+      if (name === 'close') return async () => (opening ? (await opening).close() : undefined);
+      return async (...args: unknown[]) => {
+        const real = (await get()) as unknown as Record<PropertyKey, (...a: unknown[]) => unknown>;
+        return real[name]!(...args);
+      };
+    },
+  });
+  return { store, open: get };
 }
 
 /** The embedded scheduler on the server's hub: registered pipelines run as validated at start, other files as the CLI runs them. */
