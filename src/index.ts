@@ -65,6 +65,8 @@ export type {
   ModuleRegistrar,
   ValidatePipelineOptions,
 } from './pipeline/index.js';
+export { DEFAULT_EXPRESSION_LIMITS, EXPRESSION_LIMIT_ENV, resolveExpressionLimits } from './pipeline/expression-limits.js';
+export type { ExpressionLimits } from './pipeline/expression-limits.js';
 export { AdapterRegistry } from './registry.js';
 export type { AdapterSource, AdapterRegistryOptions } from './registry.js';
 export { MemoryRunStore } from './store/memory.js';

@@ -40,8 +40,8 @@ export type { Handler, AgentLike, AgentLikeResult, HandlerBinding } from '../han
 export { Resources, KNOWN_KINDS } from '../resources.js';
 
 // Expressions (JSONata in files, functions in code).
-export { compileExpression, toEvaluator } from '../pipeline/expressions.js';
-export type { Evaluator } from '../pipeline/expressions.js';
+export { compileExpression, toEvaluator, resolveExpressionLimits, DEFAULT_EXPRESSION_LIMITS, EXPRESSION_LIMIT_ENV } from '../pipeline/expressions.js';
+export type { Evaluator, EvaluateOptions, CompileOptions, ExpressionLimits } from '../pipeline/expressions.js';
 export type { ExpressionScope } from '../pipeline/schema.js';
 
 // The one retry dialect, shared by stages, graph nodes, DAG tasks and agents: the schema, its defaults applied

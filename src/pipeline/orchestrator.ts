@@ -8,6 +8,7 @@ import { AdapterRegistry, type AdapterSource } from '../registry.js';
 import { resolveHome } from '../store/home.js';
 import type { RunRecord, RunStore } from '../store/types.js';
 import type { Recommendation } from '../selector/recommender.js';
+import { resolveExpressionLimits, type ExpressionLimits } from './expression-limits.js';
 import { readPipelineFile } from './load.js';
 import { NEVER_ABORTED } from '../abort.js';
 import type { PipelineResult, RunOptions } from './result.js';
@@ -29,6 +30,12 @@ export interface HybridOrchestratorOptions {
   readonly resources?: ResourceRegistry;
   /** Event sinks every run writes to (progress display, JSONL, OpenTelemetry). */
   readonly sinks?: readonly EventSink[];
+  /**
+   * Budgets of every JSONata expression in the pipelines this hub runs (time, depth, sequence length, value
+   * size); each one missing comes from its environment variable (`SWITCHYARD_EXPRESSION_TIMEOUT_MS`, ...), then
+   * the default. A pipeline file cannot change them.
+   */
+  readonly expressionLimits?: Partial<ExpressionLimits>;
 }
 
 /**
@@ -71,6 +78,7 @@ export class HybridOrchestrator {
   readonly home: string;
   readonly #resources: ResourceRegistry | undefined;
   readonly #sinks: readonly EventSink[];
+  readonly #expressionLimits: ExpressionLimits;
   #store: RunStore | undefined;
   #opening: Promise<RunStore> | undefined;
   readonly #ownsStore: boolean;
@@ -80,6 +88,7 @@ export class HybridOrchestrator {
     this.home = resolveHome(options.home);
     this.#resources = options.resources;
     this.#sinks = options.sinks ?? [];
+    this.#expressionLimits = resolveExpressionLimits(options.expressionLimits);
     this.#store = options.store;
     this.#ownsStore = options.store === undefined;
   }
@@ -295,8 +304,9 @@ export class HybridOrchestrator {
     return run;
   }
 
-  #resourceOption(): { resources?: ResourceRegistry } {
-    return this.#resources ? { resources: this.#resources } : {};
+  /** What every validation gets from the hub: its resources and the expression limits. */
+  #resourceOption(): { resources?: ResourceRegistry; expressionLimits: ExpressionLimits } {
+    return { ...(this.#resources ? { resources: this.#resources } : {}), expressionLimits: this.#expressionLimits };
   }
 }
 

@@ -5,7 +5,7 @@ import { announceDeprecations, collectDeprecations, formatDeprecation, type Depr
 import { Resources } from '../resources.js';
 import type { AdapterRegistry } from '../registry.js';
 import { chooseAutoEngine, decideEngine, type AutoDecision, type AutoStageHints } from './auto.js';
-import { toEvaluator, type Evaluator } from './expressions.js';
+import { resolveExpressionLimits, toEvaluator, type Evaluator, type ExpressionLimits } from './expressions.js';
 import { didYouMean, firstIssue, issueToError, issuesToErrors, joinPath, keysAt, pipelineError, unknownKeyError } from './issues.js';
 import { loadModules } from './modules.js';
 import { onFailureSchema, parallelGroupSchema, pipelineSchema, stageSchema, type OnFailure, type RetryPolicy } from './schema.js';
@@ -70,6 +70,8 @@ export interface ValidateOptions {
   readonly resources?: ResourceRegistry;
   readonly baseDir?: string;
   readonly file?: string;
+  /** The operator's budgets for the pipeline's JSONata expressions (else the environment, then the defaults). */
+  readonly expressionLimits?: Partial<ExpressionLimits>;
 }
 
 const PIPELINE_KEYS = Object.keys(pipelineSchema.shape);
@@ -249,9 +251,10 @@ async function prepare(doc: unknown, options: ValidateOptions, problems: Problem
     if (ids.has(id)) problems.add(pipelineError(`${path}.id`, 'a stage id unique in the pipeline', id));
     ids.add(id);
   };
+  const limits = { limits: resolveExpressionLimits(options.expressionLimits) };
   const expressions = (step: Record<string, unknown>, shape: StepShape, path: string) => ({
-    input: shape.bad.has('input') ? undefined : problems.check(() => toEvaluator(step.input, `${path}.input`)),
-    when: shape.bad.has('when') ? undefined : problems.check(() => toEvaluator(step.when, `${path}.when`)),
+    input: shape.bad.has('input') ? undefined : problems.check(() => toEvaluator(step.input, `${path}.input`, limits)),
+    when: shape.bad.has('when') ? undefined : problems.check(() => toEvaluator(step.when, `${path}.when`, limits)),
   });
 
   /** A stage's engine (chosen for `auto`) and its task parsed and validated by the adapter, when its shape allows checking them. */
