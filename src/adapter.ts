@@ -66,6 +66,11 @@ export interface StageContext {
   readonly baseDir: string;
   /** Set when the run is resumed after a human decision on this stage's pending approval. */
   readonly approval?: ApprovalDecision;
+  /**
+   * Set when the stage waited on several approvals at once (`waitForApprovals`) and every one was decided: each
+   * decision by its `approvalId`. `approval` is then their summary: approved when every one was.
+   */
+  readonly approvals?: Readonly<Record<string, ApprovalDecision>>;
   /** Things the pipeline declared or the caller registered that adapters may look up by name (agents, tools, handlers, graphs). */
   readonly resources: ResourceRegistry;
   /** The hub's schedules: a stage registers the cron schedule that runs its pipeline again, in the hub's run store. */
@@ -119,12 +124,29 @@ const WAITING = Symbol.for('switchyard.waiting');
 export interface WaitingForApproval {
   readonly [WAITING]: true;
   readonly approval: PendingApprovalInfo;
+  /** Several approvals at once (see `waitForApprovals`), each with its `approvalId`; `approval` is the first. */
+  readonly approvals?: readonly PendingApprovalInfo[];
   /** Partial output so far (for example the graph state at the interrupt). */
   readonly partial?: unknown;
 }
 
 export function waitForApproval(approval: PendingApprovalInfo, partial?: unknown): WaitingForApproval {
   return { [WAITING]: true, approval, partial };
+}
+
+/**
+ * The stage waits on several approvals at once (parallel LangGraph nodes that each interrupted): each needs an
+ * `approvalId` of its own and is decided on its own; the run waits until every one is, then the stage runs again
+ * with `context.approvals` (each decision by id). One approval is the same as `waitForApproval`.
+ */
+export function waitForApprovals(approvals: readonly PendingApprovalInfo[], partial?: unknown): WaitingForApproval {
+  if (approvals.length === 0) throw new TypeError('waitForApprovals: expected at least one approval');
+  if (approvals.length === 1) return waitForApproval(approvals[0]!, partial);
+  const ids = new Set(approvals.map((a) => a.approvalId));
+  if (ids.has(undefined) || ids.size !== approvals.length) {
+    throw new TypeError(`waitForApprovals: expected a distinct approvalId on each of ${approvals.length} approvals; got ${JSON.stringify(approvals.map((a) => a.approvalId ?? null))}`);
+  }
+  return { [WAITING]: true, approval: approvals[0]!, approvals: [...approvals], partial };
 }
 
 export function isWaitingForApproval(value: unknown): value is WaitingForApproval {

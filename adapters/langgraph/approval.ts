@@ -15,21 +15,47 @@ export function approvalRequest(point: string, message: string, payload: unknown
   return { kind: 'switchyard.approval', point, message, payload };
 }
 
+/** What the state keeps of one decision: point, approved, by, reason. */
+export interface ApprovalEntry {
+  readonly point: string;
+  readonly approved: boolean;
+  readonly by?: string;
+  readonly reason?: string;
+}
+
+/**
+ * The resume value of one of several approval nodes that interrupted in the same step: its own decision, plus
+ * `all`, every decision of that step by point, so each node can write them all (their updates merge key by key, and
+ * the last would otherwise win).
+ */
+export interface JointDecision extends ApprovalDecision {
+  readonly all: Readonly<Record<string, ApprovalEntry>>;
+}
+
 /**
  * The state update a decision makes: the approver's `data` merged in, `approved` set, and an
- * `approval` record (point, by, reason) for the audit trail. Routes read `approved`.
+ * `approval` record (point, by, reason) for the audit trail. Routes read `approved`, and a node's own route sees its
+ * own decision. A decision made together with others (parallel approval nodes, `JointDecision`) also writes
+ * `approvals`, every decision by point, merged with the ones `state` already holds.
  */
-export function decisionUpdate(point: string, decision: unknown): Record<string, unknown> {
+export function decisionUpdate(point: string, decision: unknown, state?: Record<string, unknown>): Record<string, unknown> {
   const value = normalizeDecision(decision);
+  const all = typeof decision === 'object' && decision !== null ? (decision as Partial<JointDecision>).all : undefined;
+  const earlier = state?.approvals;
   return {
     ...(value.data ?? {}),
     approved: value.approved,
-    approval: {
-      point,
-      approved: value.approved,
-      ...(value.by === undefined ? {} : { by: value.by }),
-      ...(value.reason === undefined ? {} : { reason: value.reason }),
-    },
+    approval: approvalEntry(point, value),
+    ...(all ? { approvals: { ...(typeof earlier === 'object' && earlier !== null && !Array.isArray(earlier) ? earlier : {}), ...all } } : {}),
+  };
+}
+
+export function approvalEntry(point: string, decision: ApprovalDecision): ApprovalEntry {
+  return {
+    point,
+    approved: decision.approved,
+    ...(decision.by === undefined ? {} : { by: decision.by }),
+    ...(decision.reason === undefined ? {} : { reason: decision.reason }),
   };
 }
 

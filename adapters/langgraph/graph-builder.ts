@@ -26,7 +26,7 @@ export interface RunnableGraph {
   getState(config: { configurable: Record<string, unknown> }): Promise<{
     values: unknown;
     next: readonly string[];
-    tasks: readonly { name: string; interrupts: readonly { value?: unknown }[] }[];
+    tasks: readonly { name: string; interrupts: readonly { id?: string; value?: unknown }[] }[];
     config?: { configurable?: Record<string, unknown> };
   }>;
   stream(input: unknown, options: Record<string, unknown>): Promise<AsyncIterable<unknown>>;
@@ -75,7 +75,7 @@ function nodeFunction(lg: LangGraph, node: PlannedNode) {
         const payload = show ? await show(state, { signal: stage.signal }) : state;
         // On resume LangGraph re-runs this node and interrupt() returns the human's decision.
         const decision = lg.interrupt(approvalRequest(node.name, node.approval.message ?? defaultApprovalMessage(node.name, stage.stageId), payload));
-        update = decisionUpdate(node.name, decision);
+        update = decisionUpdate(node.name, decision, state);
       }
       if (node.binding !== undefined) {
         const handler = resolveHandler(node.binding, stage.resources, node.path);

@@ -1,8 +1,9 @@
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
-import { waitForApproval } from 'switchyard/adapter-kit';
-import type { StageContext, WaitingForApproval } from 'switchyard/adapter-kit';
+import { waitForApproval, waitForApprovals } from 'switchyard/adapter-kit';
+import type { ApprovalDecision, PendingApprovalInfo, StageContext, WaitingForApproval } from 'switchyard/adapter-kit';
 import { SwitchyardError, toSwitchyardError } from 'switchyard/adapter-kit';
-import { toPendingApproval } from './approval.js';
+import { approvalEntry, toPendingApproval } from './approval.js';
+import type { JointDecision } from './approval.js';
 import { STATE_KEY } from './graph-builder.js';
 import type { RunContext, RunnableGraph } from './graph-builder.js';
 import { readChunk } from './stream-events.js';
@@ -46,9 +47,21 @@ export async function runGraph(lg: LangGraph, graph: RunnableGraph, options: Run
     });
   const hasCheckpoint = snapshot.config?.configurable?.checkpoint_id !== undefined;
   const waiting = snapshot.tasks.find((task) => task.interrupts.length > 0);
+  const several = pendingInterrupts(snapshot.tasks);
 
   let input: unknown = options.initial;
-  if (waiting && !context.approval) {
+  if (several.length > 1) {
+    // parallel nodes interrupted in one step: each is resumed with its own decision, by interrupt id
+    const resume = resumeValues(several, options);
+    if (!resume) return waitOnSeveral(several, output(snapshot.values), options, true);
+    input = new lg.Command({ resume: resume.values });
+    const approved = resume.decided.filter((d) => d.approved).map((d) => d.point);
+    context.emit({
+      kind: 'graph.resumed',
+      message: `resuming ${resume.decided.map((d) => d.node).join(', ')} with ${resume.decided.length} decisions (${approved.length} approved, ${resume.decided.length - approved.length} rejected)`,
+      data: { threadId, nodes: resume.decided.map((d) => d.node), approved },
+    });
+  } else if (waiting && !context.approval) {
     return stillWaiting(waiting, output(snapshot.values), options);
   } else if (waiting && context.approval) {
     input = new lg.Command({ resume: context.approval });
@@ -63,7 +76,7 @@ export async function runGraph(lg: LangGraph, graph: RunnableGraph, options: Run
     context.emit({ kind: 'graph.started', message: `thread ${threadId}`, data: { threadId, checkpointer: options.checkpointer } });
   }
 
-  const progress: StreamProgress = { values: undefined, interrupted: false, interrupt: undefined, interruptedNode: undefined };
+  const progress: StreamProgress = { values: undefined, interrupted: false, interrupt: undefined, interruptedNode: undefined, interrupts: [] };
   try {
     const runContext: RunContext = { stage: context };
     const stream = await graph.stream(input, {
@@ -78,6 +91,17 @@ export async function runGraph(lg: LangGraph, graph: RunnableGraph, options: Run
     throw stageError(error, signal);
   }
 
+  if (progress.interrupted && (progress.interrupts?.length ?? 0) > 1) {
+    // which node each interrupt came from: the thread's state after the step knows
+    const interrupted = await graph.getState(thread).then(
+      (state) => pendingInterrupts(state.tasks),
+      (error: unknown) => {
+        throw stageError(error, signal);
+      },
+    );
+    const all = interrupted.length > 1 ? interrupted : progress.interrupts!.map((i) => ({ node: undefined, ...i }));
+    return waitOnSeveral(all, output(progress.values), options, false);
+  }
   if (progress.interrupted) {
     const approval = toPendingApproval(progress.interrupt, progress.interruptedNode, options.approvalMessage);
     context.emit({ kind: 'approval.requested', message: approval.message, data: { point: approval.point, threadId } });
@@ -92,6 +116,54 @@ function stillWaiting(task: { name: string; interrupts: readonly { value?: unkno
   const approval = toPendingApproval(task.interrupts[0]?.value, task.name, options.approvalMessage);
   options.context.emit({ kind: 'approval.requested', message: approval.message, data: { point: approval.point, threadId: options.threadId, again: true } });
   return waitForApproval(approval, partial);
+}
+
+interface PendingInterrupt {
+  readonly node: string | undefined;
+  readonly id?: string;
+  readonly value?: unknown;
+}
+
+/** Every interrupt the thread waits on, with the node it came from. */
+function pendingInterrupts(tasks: readonly { name: string; interrupts: readonly { id?: string; value?: unknown }[] }[]): PendingInterrupt[] {
+  return tasks.flatMap((task) => task.interrupts.map((interrupt) => ({ node: task.name, ...interrupt })));
+}
+
+function approvalsOf(interrupts: readonly PendingInterrupt[], options: RunGraphOptions): PendingApprovalInfo[] {
+  return interrupts.map((interrupt, index) => {
+    const { point, message, ...rest } = toPendingApproval(interrupt.value, interrupt.node, options.approvalMessage);
+    return { point, approvalId: interrupt.id ?? `${point}#${index}`, message, ...rest };
+  });
+}
+
+/** The stage waits on several approvals at once, one per interrupt, each with the interrupt id as its approval id. */
+function waitOnSeveral(interrupts: readonly PendingInterrupt[], partial: unknown, options: RunGraphOptions, again: boolean): WaitingForApproval {
+  const approvals = approvalsOf(interrupts, options);
+  for (const approval of approvals) {
+    options.context.emit({ kind: 'approval.requested', message: approval.message, data: { point: approval.point, approvalId: approval.approvalId, threadId: options.threadId, ...(again ? { again: true } : {}) } });
+  }
+  return waitForApprovals(approvals, partial);
+}
+
+/**
+ * The resume map for several interrupts: interrupt id -> decision (`context.approvals`, by approval id; a lone
+ * `context.approval` decides every one). Spec graph nodes get every decision of the step with their own
+ * (`JointDecision`), so the state keeps them all. Undefined while one is still undecided.
+ */
+function resumeValues(interrupts: readonly PendingInterrupt[], options: RunGraphOptions): { values: Record<string, unknown>; decided: { node: string; point: string; approved: boolean }[] } | undefined {
+  const { context } = options;
+  const approvals = approvalsOf(interrupts, options);
+  const decisions: ApprovalDecision[] = [];
+  for (const approval of approvals) {
+    const decision = context.approvals?.[approval.approvalId!] ?? context.approval;
+    if (!decision || interrupts[decisions.length]!.id === undefined) return undefined;
+    decisions.push(decision);
+  }
+  const all = Object.fromEntries(approvals.map((approval, i) => [approval.point, approvalEntry(approval.point, decisions[i]!)]));
+  const values = Object.fromEntries(
+    interrupts.map((interrupt, i) => [interrupt.id!, options.kind === 'spec' ? ({ ...decisions[i]!, all } satisfies JointDecision) : decisions[i]!]),
+  );
+  return { values, decided: approvals.map((approval, i) => ({ node: interrupts[i]!.node ?? approval.point, point: approval.point, approved: decisions[i]!.approved })) };
 }
 
 /** Cancellation and timeouts as CANCELLED/TIMEOUT, LangGraph's own failures with their message, handler errors as they were. */

@@ -4,8 +4,11 @@ import type { StageContext } from 'switchyard/adapter-kit';
 export interface StreamProgress {
   values: unknown;
   interrupted: boolean;
+  /** The first interrupt's value. */
   interrupt: unknown;
   interruptedNode: string | undefined;
+  /** Every interrupt of the step (parallel nodes each interrupt), by LangGraph's interrupt id; filled when given. */
+  interrupts?: { readonly id?: string; readonly value: unknown }[];
 }
 
 interface TaskChunk {
@@ -25,11 +28,17 @@ export function readChunk(chunk: unknown, progress: StreamProgress, context: Sta
   if (!Array.isArray(chunk) || chunk.length !== 2) return;
   const [mode, payload] = chunk as [string, unknown];
   if (mode === 'values') {
-    const interrupts = (payload as { __interrupt__?: readonly { value?: unknown }[] } | null)?.__interrupt__;
+    const interrupts = (payload as { __interrupt__?: readonly { id?: string; value?: unknown }[] } | null)?.__interrupt__;
     if (interrupts === undefined) progress.values = payload;
-    else if (interrupts.length > 0 && !progress.interrupted) {
-      progress.interrupted = true;
-      progress.interrupt = interrupts[0]!.value;
+    else {
+      if (interrupts.length > 0 && !progress.interrupted) {
+        progress.interrupted = true;
+        progress.interrupt = interrupts[0]!.value;
+      }
+      // parallel nodes that interrupt in one step come as one chunk each
+      for (const interrupt of interrupts) {
+        if (!progress.interrupts?.some((seen) => seen.id !== undefined && seen.id === interrupt.id)) progress.interrupts?.push({ ...(interrupt.id === undefined ? {} : { id: interrupt.id }), value: interrupt.value });
+      }
     }
   } else if (mode === 'tasks') {
     const task = payload as TaskChunk;

@@ -72,7 +72,18 @@ export function printResult(result: PipelineResult, json: boolean | undefined): 
     ),
   ];
   if (result.error) lines.push('', `error: ${result.error.code}: ${result.error.message}`);
-  if (result.pendingApproval) {
+  if (result.pendingApprovals && result.pendingApprovals.length > 1) {
+    // one stage waiting on several approvals at once: each is decided on its own
+    const all = result.pendingApprovals;
+    const stage = all[0]!.stageId;
+    lines.push(
+      '',
+      `waiting for ${all.length} approvals at ${stage}:`,
+      ...all.map((p) => `  ${p.point}: ${p.message}`),
+      `  approve: switchyard approve ${result.runId} --stage ${stage} --point POINT [--data '{"note":"..."}']`,
+      `  reject:  switchyard reject ${result.runId} --stage ${stage} --point POINT [--reason "..."]`,
+    );
+  } else if (result.pendingApproval) {
     const p = result.pendingApproval;
     lines.push(
       '',

@@ -28,7 +28,14 @@ export type RunEvent =
   | (EventBase & { readonly type: 'stage.completed'; readonly stageId: string; readonly engine: string; readonly attempt: number; readonly durationMs: number })
   | (EventBase & { readonly type: 'stage.failed'; readonly stageId: string; readonly engine: string; readonly attempt: number; readonly durationMs: number; readonly error: SerializedError })
   | (EventBase & { readonly type: 'stage.skipped'; readonly stageId: string; readonly reason: string })
-  | (EventBase & { readonly type: 'stage.waiting'; readonly stageId: string; readonly engine: string; readonly approval: PendingApprovalInfo })
+  | (EventBase & {
+      readonly type: 'stage.waiting';
+      readonly stageId: string;
+      readonly engine: string;
+      readonly approval: PendingApprovalInfo;
+      /** Set when the stage waits on several approvals at once (parallel approval nodes): each one; `approval` is the first. */
+      readonly approvals?: readonly PendingApprovalInfo[];
+    })
   | (EventBase & { readonly type: 'stage.engine'; readonly stageId: string; readonly engine: string; readonly event: EngineEvent })
   | (EventBase & { readonly type: 'stage.decision'; readonly stageId: string; readonly engine: string; readonly reasons: readonly string[] })
   | (EventBase & { readonly type: 'run.finished'; readonly status: RunStatus; readonly durationMs: number; readonly error?: SerializedError });
@@ -39,6 +46,11 @@ export type RunEventType = RunEvent['type'];
 export interface PendingApprovalInfo {
   /** The node or step asking for approval. */
   readonly point: string;
+  /**
+   * Set when the stage waits on several approvals at once (parallel approval nodes): what tells them apart, such as
+   * the LangGraph interrupt id. Each is decided on its own (`hub.approve(runId, { stageId, approvalId })`).
+   */
+  readonly approvalId?: string;
   readonly message: string;
   /** The state or summary the approver decides on. */
   readonly payload?: unknown;

@@ -2,6 +2,15 @@ import type { ApprovalDecision, HistoryEntry, ResourceRegistry, StageContext } f
 import type { EngineEvent } from '../events/types.js';
 
 /**
+ * The decision a waiting stage resumes with. When it waited on several approvals at once, `approvals` holds each
+ * decision by approval id and the decision itself is their summary (approved when every one was); the stage sees
+ * them as `context.approvals` and `context.approval`.
+ */
+export interface StageApproval extends ApprovalDecision {
+  readonly approvals?: Readonly<Record<string, ApprovalDecision>>;
+}
+
+/**
  * What every stage context of one run shares: a plain object the run builds once. The context reads
  * nothing else, so it never depends on how the run keeps its state.
  */
@@ -33,7 +42,7 @@ export function buildStageContext(
   attempt: number,
   input: unknown,
   signal: AbortSignal,
-  approval: ApprovalDecision | undefined,
+  approval: StageApproval | undefined,
 ): StageContext {
   const context: StageContext = {
     runId: base.runId,
@@ -54,7 +63,10 @@ export function buildStageContext(
     resources: base.resources,
     schedules: base.schedules(stageId),
   };
-  if (approval) (context as { approval?: ApprovalDecision }).approval = approval;
+  if (approval?.approvals) {
+    const { approvals, ...summary } = approval;
+    Object.assign(context, { approval: summary, approvals });
+  } else if (approval) (context as { approval?: ApprovalDecision }).approval = approval;
   return context;
 }
 

@@ -10,6 +10,7 @@ import type { RunRecord, RunStore } from '../store/types.js';
 import type { Recommendation } from '../selector/recommender.js';
 import { resolveExpressionLimits, type ExpressionLimits } from './expression-limits.js';
 import { readPipelineFile } from './load.js';
+import { decideApproval, stageApproval, waitingResult } from './approvals.js';
 import { NEVER_ABORTED } from '../abort.js';
 import type { PipelineResult, RunOptions } from './result.js';
 import { RunState, serializeError } from './run.js';
@@ -55,6 +56,10 @@ export interface ResumeOptions {
 export interface ApproveOptions extends ResumeOptions {
   /** The waiting stage (needed only when several wait). */
   readonly stageId?: string;
+  /** When the stage waits on several approvals at once: the one to decide, by id (`pendingApprovals[i].approvalId`)... */
+  readonly approvalId?: string;
+  /** ...or by point (the approval node); not needed when only one is still open. */
+  readonly point?: string;
   /** Data handed to the stage with the decision (e.g. `{ approved: true, note: "ok" }`). */
   readonly data?: Record<string, unknown>;
   readonly by?: string;
@@ -62,6 +67,9 @@ export interface ApproveOptions extends ResumeOptions {
 
 export interface RejectOptions extends ResumeOptions {
   readonly stageId?: string;
+  /** As in ApproveOptions: one of several approvals the stage waits on at once. */
+  readonly approvalId?: string;
+  readonly point?: string;
   readonly reason?: string;
   readonly by?: string;
 }
@@ -191,7 +199,7 @@ export class HybridOrchestrator {
     return this.#store;
   }
 
-  async #decide(runId: string, stageId: string | undefined, decision: ApprovalDecision, options: ResumeOptions): Promise<PipelineResult> {
+  async #decide(runId: string, stageId: string | undefined, decision: ApprovalDecision, options: ApproveOptions | RejectOptions): Promise<PipelineResult> {
     const store = await this.#storeFor(runId);
     const run = await this.#getRun(store, runId);
     if (run.status !== 'waiting') throw new SwitchyardError('CONFLICT', `run ${runId} is ${run.status}, not waiting for approval`, { details: { runId, status: run.status } });
@@ -205,8 +213,11 @@ export class HybridOrchestrator {
     if (stageId === undefined && pending.length > 1) {
       throw new SwitchyardError('INVALID_INPUT', `stageId: expected one of ${pending.map((a) => a.stageId).join(', ')}; several stages wait, name one`, { path: 'stageId' });
     }
-    await store.saveApproval({ ...target, decision, decidedAt: new Date().toISOString() });
-    return this.#resume(runId, options, new Map([[target.stageId, decision]]));
+    // a stage waiting on several approvals at once resumes when the last is decided
+    const decided = decideApproval(target, decision, options);
+    await store.saveApproval(decided);
+    if (decided.decision === undefined) return waitingResult(store, run, decided);
+    return this.#resume(runId, options, new Map([[target.stageId, stageApproval(decided)]]));
   }
 
   async #resume(runId: string, options: ResumeOptions, approvals: Map<string, ApprovalDecision>): Promise<PipelineResult> {
@@ -219,7 +230,7 @@ export class HybridOrchestrator {
     if (run.status === 'waiting' && approvals.size === 0) {
       const decided = (await store.listApprovals(runId)).filter((a) => a.decision !== undefined);
       const stages = await store.listStages(runId);
-      for (const a of decided) if (stages.find((s) => s.stageId === a.stageId)?.status === 'waiting') approvals.set(a.stageId, a.decision!);
+      for (const a of decided) if (stages.find((s) => s.stageId === a.stageId)?.status === 'waiting') approvals.set(a.stageId, stageApproval(a));
       if (approvals.size === 0) throw new SwitchyardError('CONFLICT', `run ${runId} is waiting for approval: run \`switchyard approve ${runId}\` or \`switchyard reject ${runId}\``);
     }
     const prepared = await this.#preparedFor(run, options.pipeline);

@@ -21,6 +21,8 @@ export interface StageOutcome {
   readonly reasons?: readonly string[];
   /** A waiting stage's approval point. */
   readonly approval?: PendingApprovalInfo;
+  /** A stage waiting on several approvals at once: each (`approval` is the first). */
+  readonly approvals?: readonly PendingApprovalInfo[];
   /**
    * A parallel group's fan-in: announced by its branches' events, so it emits none of its own; its record keeps the
    * output even when empty, its history entry only when `keepOutput`.
@@ -122,7 +124,7 @@ export class RunRecorder {
     if (event) this.#bus.emit(event);
     const store = this.#store;
     const writes: (Promise<void> | undefined)[] = [store.saveStage(record), store.appendHistory(this.runId, entry)];
-    if (status === 'waiting' && outcome.approval) writes.push(store.saveApproval({ runId: this.runId, stageId, approval: outcome.approval, createdAt: endedAt }));
+    if (status === 'waiting' && outcome.approval) writes.push(store.saveApproval({ runId: this.runId, stageId, approval: outcome.approval, ...(outcome.approvals ? { approvals: outcome.approvals } : {}), createdAt: endedAt }));
     // a skip runs no stage code, so it cannot have changed the data bus
     if (status !== 'skipped') writes.push(this.#saveData());
     await Promise.all(writes);
@@ -154,7 +156,7 @@ function stageEvent(outcome: StageOutcome): RunEventInput {
     case 'skipped':
       return { type: 'stage.skipped', stageId, reason: outcome.reasons?.[0] ?? '' };
     case 'waiting':
-      return { type: 'stage.waiting', stageId, engine, approval: outcome.approval! };
+      return { type: 'stage.waiting', stageId, engine, approval: outcome.approval!, ...(outcome.approvals ? { approvals: outcome.approvals } : {}) };
     default:
       return { type: 'stage.failed', stageId, engine, attempt, durationMs, error: outcome.error! };
   }

@@ -35,6 +35,12 @@ export interface PipelineResult {
   readonly durationMs: number;
   readonly error?: SerializedError;
   readonly pendingApproval?: PendingApproval;
+  /**
+   * Set when a stage waits on several approvals at once (parallel approval nodes): every one still undecided, each
+   * with its `approvalId`; `pendingApproval` is the first. Decide each with `approve`/`reject` and its `approvalId`
+   * or `point`; the run resumes when the last is decided.
+   */
+  readonly pendingApprovals?: readonly PendingApproval[];
 }
 
 export interface RunOptions {

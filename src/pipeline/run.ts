@@ -15,7 +15,7 @@ import type { PreparedGroup, PreparedPipeline, PreparedStage, PreparedStep } fro
 type Outcome =
   | { readonly status: 'completed' | 'skipped'; readonly output?: unknown }
   | { readonly status: 'failed' | 'cancelled'; readonly error: SwitchyardError; readonly output?: unknown }
-  | { readonly status: 'waiting'; readonly approval: PendingApproval };
+  | { readonly status: 'waiting'; readonly approval: PendingApproval; readonly approvals?: readonly PendingApproval[] };
 
 export interface RunStateInit {
   readonly runId: string;
@@ -128,6 +128,7 @@ export class RunState {
     let status: PipelineStatus | undefined;
     let error: SwitchyardError | undefined;
     let pending: PendingApproval | undefined;
+    let pendingAll: readonly PendingApproval[] | undefined;
     let i = 0;
     while (i < steps.length) {
       const step = steps[i]!;
@@ -153,6 +154,7 @@ export class RunState {
       if (outcome.status === 'waiting') {
         status = 'waiting';
         pending = outcome.approval;
+        pendingAll = outcome.approvals;
         break;
       }
       if (outcome.status === 'cancelled' || (outcome.status === 'failed' && this.#signal.aborted)) {
@@ -186,7 +188,7 @@ export class RunState {
       const failed = [...this.#recorder.records.values()].some((r) => r.status === 'failed');
       status = failed ? 'partial' : 'completed';
     }
-    return this.#result(status, error, pending);
+    return this.#result(status, error, pending, pendingAll);
   }
 
   #isDone(step: PreparedStep): boolean {
@@ -271,10 +273,11 @@ export class RunState {
         status: 'waiting',
         ...times,
         ...(partial === undefined ? {} : { output: partial }),
-        reasons: [point.message],
+        reasons: result.approvals?.map((a) => a.message) ?? [point.message],
         approval: point,
+        ...(result.approvals ? { approvals: result.approvals } : {}),
       });
-      return { status: 'waiting', approval: { stageId: id, ...point } };
+      return { status: 'waiting', approval: { stageId: id, ...point }, ...(result.approvals ? { approvals: result.approvals.map((a) => ({ stageId: id, ...a })) } : {}) };
     }
     await this.#recorder.record({ stageId: id, engine, status: 'completed', ...times, output: result, keepOutput: true, passOn: !branch });
     return { status: 'completed', output: result };
@@ -395,7 +398,7 @@ export class RunState {
     return { status: 'completed', output };
   }
 
-  #result(status: PipelineStatus, error: SwitchyardError | undefined, pending: PendingApproval | undefined): PipelineResult {
+  #result(status: PipelineStatus, error: SwitchyardError | undefined, pending: PendingApproval | undefined, pendingAll?: readonly PendingApproval[]): PipelineResult {
     const endedAt = new Date();
     const stages: StageResult[] = [...this.#recorder.records.values()].map((r) => ({
       id: r.stageId,
@@ -421,6 +424,7 @@ export class RunState {
       durationMs: endedAt.getTime() - this.#startedAt.getTime(),
       ...(error ? { error: serializeError(error) } : {}),
       ...(pending ? { pendingApproval: pending } : {}),
+      ...(pendingAll ? { pendingApprovals: pendingAll } : {}),
     };
   }
 }

@@ -36,8 +36,20 @@ export interface StageRecord {
 export interface ApprovalRecord {
   readonly runId: string;
   readonly stageId: string;
+  /** The approval (the first, when the stage waits on several). */
   readonly approval: PendingApprovalInfo;
+  /**
+   * Set when the stage waits on several approvals at once: each, with its decision once given. `decision` is set
+   * when the last one is decided (approved when every one was), and the run resumes then.
+   */
+  readonly approvals?: readonly ApprovalItem[];
   readonly createdAt: string;
+  readonly decision?: ApprovalDecision;
+  readonly decidedAt?: string;
+}
+
+/** One of several approvals a stage waits on at once. */
+export interface ApprovalItem extends PendingApprovalInfo {
   readonly decision?: ApprovalDecision;
   readonly decidedAt?: string;
 }

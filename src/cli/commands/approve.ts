@@ -9,7 +9,12 @@ decision (context.approval), then the rest of the pipeline runs.
 
 Examples:
   $ switchyard approve 20261121-235812-a1b2c3d4e5
-  $ switchyard approve 20261121-235812-a1b2c3d4e5 --stage review --data '{"note":"looks good"}' --by ana`;
+  $ switchyard approve 20261121-235812-a1b2c3d4e5 --stage review --data '{"note":"looks good"}' --by ana
+  $ switchyard approve 20261121-235812-a1b2c3d4e5 --stage signoff --point legal   # one of several at once
+
+A stage whose parallel approval nodes wait at the same time has one approval per node: decide each with
+--point NODE (or --approval ID, from \`runs show --json\`); the run stays waiting until the last is decided,
+then the stage resumes with every decision.`;
 
 export const defineApprove: DefineCommand = (program, setExitCode) => {
   program
@@ -17,6 +22,8 @@ export const defineApprove: DefineCommand = (program, setExitCode) => {
     .description('approve a waiting run and resume it')
     .argument('<runId>', 'run id')
     .option('--stage <id>', 'the waiting stage (needed only when several wait)')
+    .option('--point <name>', 'one of several approvals the stage waits on at once: its point (node)')
+    .option('--approval <id>', 'one of several approvals the stage waits on at once: its approval id')
     .option('--data <json>', 'a JSON object handed to the stage with the approval')
     .option('--by <name>', 'who approved')
     .option('--json', 'print the result object as JSON')
@@ -29,6 +36,8 @@ export const defineApprove: DefineCommand = (program, setExitCode) => {
 
 interface ApproveCliOptions extends HubCliOptions {
   stage?: string;
+  point?: string;
+  approval?: string;
   data?: string;
   by?: string;
 }
@@ -40,6 +49,8 @@ async function approve(runId: string, options: ApproveCliOptions): Promise<numbe
     hub.approve(runId, {
       ...common,
       ...(options.stage ? { stageId: options.stage } : {}),
+      ...(options.point ? { point: options.point } : {}),
+      ...(options.approval ? { approvalId: options.approval } : {}),
       ...(data ? { data: data as Record<string, unknown> } : {}),
       ...(options.by ? { by: options.by } : {}),
     }),

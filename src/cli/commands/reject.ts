@@ -7,7 +7,8 @@ context.approval.approved === false (a graph typically routes to its end), then 
 
 Examples:
   $ switchyard reject 20261121-235812-a1b2c3d4e5 --reason "tests are flaky"
-  $ switchyard reject 20261121-235812-a1b2c3d4e5 --stage approve --json`;
+  $ switchyard reject 20261121-235812-a1b2c3d4e5 --stage approve --json
+  $ switchyard reject 20261121-235812-a1b2c3d4e5 --stage signoff --point finance   # one of several at once`;
 
 export const defineReject: DefineCommand = (program, setExitCode) => {
   program
@@ -15,17 +16,21 @@ export const defineReject: DefineCommand = (program, setExitCode) => {
     .description('reject a waiting run and resume it')
     .argument('<runId>', 'run id')
     .option('--stage <id>', 'the waiting stage (needed only when several wait)')
+    .option('--point <name>', 'one of several approvals the stage waits on at once: its point (node)')
+    .option('--approval <id>', 'one of several approvals the stage waits on at once: its approval id')
     .option('--reason <text>', 'why')
     .option('--by <name>', 'who rejected')
     .option('--json', 'print the result object as JSON')
     .option('--home <dir>', 'switchyard home')
     .addHelpText('after', HELP)
-    .action(async (runId: string, options: { stage?: string; reason?: string; by?: string; json?: boolean; home?: string }) => {
+    .action(async (runId: string, options: { stage?: string; point?: string; approval?: string; reason?: string; by?: string; json?: boolean; home?: string }) => {
       setExitCode(
         await runInHub(options, (hub, common) =>
           hub.reject(runId, {
             ...common,
             ...(options.stage ? { stageId: options.stage } : {}),
+            ...(options.point ? { point: options.point } : {}),
+            ...(options.approval ? { approvalId: options.approval } : {}),
             ...(options.reason ? { reason: options.reason } : {}),
             ...(options.by ? { by: options.by } : {}),
           }),

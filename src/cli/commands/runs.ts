@@ -1,3 +1,4 @@
+import type { ApprovalDecision } from '../../adapter.js';
 import { SwitchyardError, invalidInput } from '../../errors.js';
 import { parseWholeNumber } from '../numbers.js';
 import { type HubCliOptions, openExistingStore } from '../hub.js';
@@ -80,8 +81,11 @@ async function showRun(runId: string, options: HubCliOptions & { events?: boolea
       'history:',
       ...history.map((h) => `  ${h.endedAt}  ${h.stageId} (${h.engine}) ${h.outcome}${h.attempt > 1 ? ` attempt ${h.attempt}` : ''}${h.reasons ? ` — ${h.reasons.join('; ')}` : ''}${h.error ? ` — ${h.error.message}` : ''}`),
     ];
+    const decided = (d: ApprovalDecision | undefined) => (d ? `${d.approved ? 'approved' : 'rejected'}${d.by ? ` by ${d.by}` : ''}` : 'pending');
     for (const a of approvals) {
-      lines.push('', `approval at ${a.stageId}: ${a.approval.message} — ${a.decision ? `${a.decision.approved ? 'approved' : 'rejected'}${a.decision.by ? ` by ${a.decision.by}` : ''}` : 'pending'}`);
+      // several approvals at once in one stage (parallel approval nodes): one line each
+      if (a.approvals && a.approvals.length > 1) lines.push('', ...a.approvals.map((i) => `approval at ${a.stageId} (${i.point}): ${i.message} — ${decided(i.decision)}`));
+      else lines.push('', `approval at ${a.stageId}: ${a.approval.message} — ${decided(a.decision)}`);
     }
     if (run.error) lines.push('', `error: ${run.error.code}: ${run.error.message}`);
     if (options.events) lines.push('', 'events:', ...events.map((e) => `  ${e.seq} ${new Date(e.at).toISOString()} ${e.type}${'stageId' in e ? ` ${e.stageId}` : ''}`));

@@ -18,6 +18,8 @@ export interface TestContextOptions {
   readonly resources?: ResourceRegistry;
   readonly history?: HistoryEntry[];
   readonly approval?: ApprovalDecision;
+  /** Decisions on several approvals the stage waited on at once, by approval id (as the hub gives `context.approvals`). */
+  readonly approvals?: Readonly<Record<string, ApprovalDecision>>;
   readonly attempt?: number;
   readonly pipelineName?: string;
   /** The pipeline file the run came from; without one, schedules are not registered (as for code pipelines). */
@@ -85,6 +87,7 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
     resources: options.resources ?? new Resources(),
     schedules: createTestSchedules({ ...(options.pipelineFile === undefined ? {} : { pipelineFile: options.pipelineFile }), pipelineName, stageId }),
     ...(options.approval ? { approval: options.approval } : {}),
+    ...(options.approvals ? { approvals: options.approvals } : {}),
     events,
   };
 }
