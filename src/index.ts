@@ -3,7 +3,7 @@
  */
 export { SwitchyardError, invalidInput, isSwitchyardError, toSwitchyardError, ERROR_CODES } from './errors.js';
 export type { ErrorCode, SwitchyardErrorOptions, ValidationIssue } from './errors.js';
-export { defineAdapter, waitForApproval, isWaitingForApproval } from './adapter.js';
+export { defineAdapter, waitForApproval, waitForApprovals, isWaitingForApproval } from './adapter.js';
 export type {
   OrchestratorAdapter,
   AdapterLoader,
@@ -20,7 +20,7 @@ export type {
   ScheduleRegistration,
 } from './adapter.js';
 export type { EngineEvent, RunEvent, RunEventType, RunStatus, StageStatus, EventSink, PendingApprovalInfo } from './events/types.js';
-export type { RunStore, RunRecord, StageRecord, ApprovalRecord, ScheduleRecord, ListRunsOptions, RunLease, AcquireLeaseOptions, LeaseAcquisition } from './store/types.js';
+export type { RunStore, RunRecord, StageRecord, ApprovalRecord, ApprovalItem, ScheduleRecord, ListRunsOptions, RunLease, AcquireLeaseOptions, LeaseAcquisition } from './store/types.js';
 export { Resources } from './resources.js';
 // Old spellings in pipeline files: PreparedPipeline.warnings, process warnings (SWITCHYARD_DEPRECATED), or a listener.
 export { onDeprecation } from './deprecations.js';

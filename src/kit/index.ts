@@ -5,7 +5,7 @@
  */
 
 // The seam: the adapter interface, the stage context, waiting for a human.
-export { defineAdapter, waitForApproval, isWaitingForApproval } from '../adapter.js';
+export { defineAdapter, waitForApproval, waitForApprovals, isWaitingForApproval } from '../adapter.js';
 export type {
   OrchestratorAdapter,
   AdapterLoader,
