@@ -24,4 +24,17 @@ describe('llamaindex retrieval quality (offline default, labeled set)', async ()
     expect(result.recallAt3).toBeGreaterThanOrEqual(0.9);
     expect(result.mrr).toBeGreaterThan(0.8);
   });
+
+  it('has a paraphrased set that avoids the words of the answering phrase, which BM25 alone mostly misses', async () => {
+    const { tokenize } = await import('../../../adapters/llamaindex/tokenize.js');
+    const paraphrased = JSON.parse(await readFile(new URL('questions-paraphrased.json', `file://${baseDir}`), 'utf8')) as LabeledQuestion[];
+    expect(paraphrased.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(paraphrased.map((q) => q.source)).size).toBe(new Set(questions.map((q) => q.source)).size);
+    for (const q of paraphrased) {
+      const phrase = new Set(tokenize(q.passage));
+      expect(tokenize(q.question).filter((t) => phrase.has(t)), q.question).toEqual([]);
+    }
+    const result = await evaluateRetrieval({ baseDir, docs: ['docs/*'], questions: paraphrased });
+    expect(result.recallAt3).toBeLessThan(0.6);
+  });
 });
