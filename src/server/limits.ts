@@ -1,5 +1,4 @@
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { AuthVariables } from './auth.js';
 import { HttpProblem, problems } from './problems.js';
 
@@ -69,12 +68,39 @@ export function rateLimit<E extends { Variables: AuthVariables } = { Variables: 
   };
 }
 
-/** 413 `payload-too-large` problem for a body over `maxBytes` (declared or streamed). */
+/**
+ * 413 `payload-too-large` problem for a body over `maxBytes`. A declared Content-Length is checked without reading;
+ * a body without one (chunked) is read up to the limit and kept for the route (the raw request and hono's body cache).
+ */
 export function limitBody(maxBytes: number): MiddlewareHandler {
-  return bodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw new HttpProblem(413, 'payload-too-large', `the request body is larger than ${maxBytes} bytes`, { extensions: { maxBytes } });
-    },
-  });
+  const tooLarge = () => new HttpProblem(413, 'payload-too-large', `the request body is larger than ${maxBytes} bytes`, { extensions: { maxBytes } });
+  return async (c, next) => {
+    const raw = c.req.raw;
+    if (!raw.body) return next();
+    const declared = raw.headers.get('content-length');
+    if (declared !== null && !raw.headers.has('transfer-encoding')) {
+      if (Number(declared) > maxBytes) throw tooLarge();
+      return next();
+    }
+    const reader = raw.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+    const bytes = Buffer.concat(chunks, size);
+    // Routes that read the raw request (mounted handlers) still find the body; hono's own readers use the cache.
+    c.req.raw = new Request(raw, { body: bytes });
+    const cache = c.req.bodyCache as Record<string, Promise<unknown>>;
+    cache.arrayBuffer = Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    cache.text = Promise.resolve(bytes.toString('utf8'));
+    return next();
+  };
 }
