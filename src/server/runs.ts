@@ -39,6 +39,9 @@ export interface StartOptions {
 
 export interface DecisionOptions {
   readonly stageId?: string;
+  /** One of several approvals a stage waits on at once, by id or by point. */
+  readonly approvalId?: string;
+  readonly point?: string;
   readonly data?: Record<string, unknown>;
   readonly reason?: string;
   readonly by?: string;
@@ -76,12 +79,18 @@ export class RunManager {
     return runId;
   }
 
-  /** Records an approval or a rejection and resumes the run in the background. */
+  /** Records an approval or a rejection and resumes the run in the background (once the last of several open approvals is decided). */
   async decide(runId: string, approved: boolean, options: DecisionOptions): Promise<void> {
     await this.#continue(runId, async (run) => {
       if (run.status !== 'waiting') throw problems.conflict(`run ${runId} is ${run.status}, not waiting for approval`, { runStatus: run.status });
       const pipeline = await this.#pipelineOf(run);
-      const common = { pipeline, ...(options.stageId ? { stageId: options.stageId } : {}), ...(options.by ? { by: options.by } : {}) };
+      const common = {
+        pipeline,
+        ...(options.stageId ? { stageId: options.stageId } : {}),
+        ...(options.approvalId ? { approvalId: options.approvalId } : {}),
+        ...(options.point ? { point: options.point } : {}),
+        ...(options.by ? { by: options.by } : {}),
+      };
       return (signal) =>
         approved
           ? this.#o.hub.approve(runId, { ...common, signal, ...(options.data ? { data: options.data } : {}) })

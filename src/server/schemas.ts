@@ -130,7 +130,7 @@ export const RunDetailSchema = RunSummarySchema.extend({
   stages: z.array(z.record(z.string(), z.unknown())),
   history: z.array(z.record(z.string(), z.unknown())),
   approvals: z.array(z.record(z.string(), z.unknown())),
-  pendingApprovals: z.array(z.object({ stageId: z.string(), point: z.string(), message: z.string(), payload: z.unknown(), createdAt: z.string() })),
+  pendingApprovals: z.array(z.object({ stageId: z.string(), point: z.string(), approvalId: z.string().optional(), message: z.string(), payload: z.unknown(), createdAt: z.string() })),
 }).openapi('Run');
 
 export const RunListSchema = z.object({ runs: z.array(RunSummarySchema), nextCursor: z.string().nullable() }).openapi('RunList');
@@ -149,6 +149,8 @@ export const ApproveSchema = z
     data: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Handed to the stage with the approval (context.approval.data)' }),
     by: z.string().min(1).max(200).optional(),
     stageId: z.string().min(1).max(200).optional().openapi({ description: 'The waiting stage (needed only when several wait)' }),
+    approvalId: z.string().min(1).max(200).optional().openapi({ description: 'When the stage waits on several approvals at once: the one to decide (pendingApprovals[i].approvalId)' }),
+    point: z.string().min(1).max(200).optional().openapi({ description: '...or the approval point (node) to decide' }),
   })
   .strict()
   .openapi('Approval');
@@ -158,6 +160,8 @@ export const RejectSchema = z
     reason: z.string().max(10_000).optional(),
     by: z.string().min(1).max(200).optional(),
     stageId: z.string().min(1).max(200).optional(),
+    approvalId: z.string().min(1).max(200).optional(),
+    point: z.string().min(1).max(200).optional(),
   })
   .strict()
   .openapi('Rejection');

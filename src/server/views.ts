@@ -49,7 +49,17 @@ export async function runDetail(store: RunStore, runId: string): Promise<Record<
     stages: stages.map(({ runId: _r, ...stage }) => stage),
     history,
     approvals: approvals.map(({ runId: _r, ...approval }) => approval),
-    pendingApprovals: pending.map((a) => ({ stageId: a.stageId, point: a.approval.point, message: a.approval.message, payload: a.approval.payload ?? null, createdAt: a.createdAt })),
+    // A stage waiting on several approvals at once lists each one still open.
+    pendingApprovals: pending.flatMap((a) =>
+      (a.approvals?.filter((item) => item.decision === undefined) ?? [a.approval]).map((item) => ({
+        stageId: a.stageId,
+        point: item.point,
+        ...(item.approvalId !== undefined ? { approvalId: item.approvalId } : {}),
+        message: item.message,
+        payload: item.payload ?? null,
+        createdAt: a.createdAt,
+      })),
+    ),
   };
 }
 

@@ -15,7 +15,7 @@ const json = async (response: Response) => (await response.json()) as Record<str
 describe('pipelines and validation', () => {
   it('GET /api/pipelines lists the registered pipelines by name with their stages', async () => {
     const { pipelines } = (await json(await t.get('/api/pipelines'))) as { pipelines: { name: string; file: string; stages: unknown[] }[] };
-    expect(pipelines.map((p) => p.name)).toEqual(['echo', 'nameless', 'review', 'slow']);
+    expect(pipelines.map((p) => p.name)).toEqual(['echo', 'nameless', 'pair', 'review', 'slow']);
     expect(pipelines.find((p) => p.name === 'review')).toEqual({
       name: 'review',
       goal: 'Ask a human, then answer with the decision',
@@ -32,7 +32,7 @@ describe('pipelines and validation', () => {
     expect(await json(await t.get('/api/pipelines/echo'))).toMatchObject({ name: 'echo', document: { name: 'echo', modules: ['./steps.ts'] } });
     const missing = await t.get('/api/pipelines/nope');
     expect(missing.status).toBe(404);
-    expect((await json(missing)).detail).toBe('no pipeline named "nope" (registered: echo, nameless, review, slow)');
+    expect((await json(missing)).detail).toBe('no pipeline named "nope" (registered: echo, nameless, pair, review, slow)');
   });
 
   it('POST /api/validate answers { ok, issues } with every issue named by its path', async () => {

@@ -32,7 +32,7 @@ describe('POST /api/runs', () => {
     const response = await t.post('/api/runs', { pipeline: 'ecko' });
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
-    expect(await json(response)).toMatchObject({ status: 404, type: '/api/docs#problem-not-found', detail: expect.stringContaining('echo, nameless, review, slow'), instance: '/api/runs' });
+    expect(await json(response)).toMatchObject({ status: 404, type: '/api/docs#problem-not-found', detail: expect.stringContaining('echo, nameless, pair, review, slow'), instance: '/api/runs' });
   });
 
   it('an inline pipeline may use the adapters and handlers the operator registered', async () => {
@@ -194,6 +194,21 @@ describe('approvals', () => {
     const late = await t.post(`/api/runs/${runId as string}/approve`);
     expect(late.status).toBe(409);
     expect((await json(late)).detail).toBe(`run ${runId as string} is completed, not waiting for approval`);
+  });
+
+  it('a stage waiting on two approvals lists both; each is decided on its own and the run resumes after the last', async () => {
+    const { runId } = await json(await t.post('/api/runs', { pipeline: 'pair' }));
+    const waiting = await t.waitFor(runId as string, ['waiting']);
+    expect(waiting.pendingApprovals).toMatchObject([
+      { stageId: 'signoff', point: 'legal', approvalId: 'legal-1', message: 'legal ok?' },
+      { stageId: 'signoff', point: 'security', approvalId: 'security-1', message: 'security ok?' },
+    ]);
+    expect((await t.post(`/api/runs/${runId as string}/approve`, { approvalId: 'legal-1', by: 'lee' })).status).toBe(202);
+    const half = await t.waitFor(runId as string, ['waiting']);
+    expect(half.pendingApprovals).toMatchObject([{ approvalId: 'security-1' }]);
+    expect((await t.post(`/api/runs/${runId as string}/reject`, { point: 'security', reason: 'not yet' })).status).toBe(202);
+    const done = await t.waitFor(runId as string, ['completed']);
+    expect(done.output).toMatchObject({ decisions: { 'legal-1': { approved: true, by: 'lee' }, 'security-1': { approved: false, reason: 'not yet' } } });
   });
 
   it('a wrong stage id is a 400 problem naming stageId; an unknown field in the decision too', async () => {
