@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationMs } from './durations.js';
 import { NEVER_ABORTED, sleep, throwIfAborted } from './abort.js';
 import { ERROR_CODES, SwitchyardError, toSwitchyardError } from './errors.js';
 import type { ErrorCode } from './errors.js';
@@ -12,8 +13,8 @@ export const retrySchema = z
   .strictObject({
     attempts: z.number().int().min(1).max(100).describe('Total attempts including the first (default 3 when retry is given).').optional(),
     backoff: z.enum(['exponential', 'fixed']).describe('Delay growth between attempts (default exponential).').optional(),
-    minDelayMs: z.number().int().min(0).describe('Delay before the first retry (default 100).').optional(),
-    maxDelayMs: z.number().int().min(0).describe('Largest delay (default 30000).').optional(),
+    minDelayMs: durationMs(0).describe('Delay before the first retry (default 100).').optional(),
+    maxDelayMs: durationMs(0).describe('Largest delay (default 30000).').optional(),
     factor: z.number().min(1).describe('Exponential factor (default 2).').optional(),
     jitter: z.boolean().describe('Randomise each delay between 1x and 2x (default true).').optional(),
     on: z.array(z.string().min(1)).min(1).describe('Error codes worth retrying (default: any error except invalid input and cancellation).').optional(),

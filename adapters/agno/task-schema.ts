@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeRetry, markDeprecated, retrySchema } from 'switchyard/adapter-kit';
+import { describeRetry, markDeprecated, retrySchema, durationMs } from 'switchyard/adapter-kit';
 import { TEAM_MODES } from './team-modes.js';
 
 /** An agno stage's task: seed 002's `{ agents: ["implementer"], task?: "...", input?: {...} }`. */
@@ -30,7 +30,7 @@ export const declaredAgentSchema = z
     retry: retrySchema.optional().describe('retries of each model call on 429, 5xx and connection errors (default { attempts: 3 }); a server\'s Retry-After is honoured up to maxDelayMs'),
     /** @deprecated `retry: { attempts: retries + 1 }`; translated with a warning for one release. */
     retries: z.number().int().min(0).max(10).optional(),
-    timeoutMs: z.number().int().positive().optional().describe('each model call (a model agent) or the whole run (a handler agent), inside the stage\'s own timeoutMs'),
+    timeoutMs: durationMs().optional().describe('each model call (a model agent) or the whole run (a handler agent), inside the stage\'s own timeoutMs'),
     temperature: z.number().min(0).max(2).optional(),
   })
   .strict()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeRetry, isAgentLike, markDeprecated, retrySchema as sharedRetrySchema } from 'switchyard/adapter-kit';
+import { describeRetry, isAgentLike, markDeprecated, retrySchema as sharedRetrySchema, durationMs } from 'switchyard/adapter-kit';
 import type { AgentLike, Handler, RetryPolicy } from 'switchyard/adapter-kit';
 
 /** A route in code: gets the graph state, returns the next node's name or `'end'`. */
@@ -32,11 +32,11 @@ export const retrySchema = sharedRetrySchema
     /** @deprecated `attempts`. */
     maxAttempts: z.int().min(1).max(100).optional(),
     /** @deprecated `minDelayMs`. */
-    initialIntervalMs: z.number().min(0).optional(),
+    initialIntervalMs: durationMs(0).optional(),
     /** @deprecated `factor`. */
     backoffFactor: z.number().min(1).optional(),
     /** @deprecated `maxDelayMs`. */
-    maxIntervalMs: z.number().min(0).optional(),
+    maxIntervalMs: durationMs(0).optional(),
   })
   .transform(({ maxAttempts, initialIntervalMs, backoffFactor, maxIntervalMs, ...policy }): RetryPolicy => {
     if (maxAttempts === undefined && initialIntervalMs === undefined && backoffFactor === undefined && maxIntervalMs === undefined) return policy;
@@ -74,7 +74,7 @@ export const nodeSpecSchema = z.union([
       approve: z.union([z.boolean(), approveOptions]).optional(),
       retry: retrySchema.optional(),
       /** Per-attempt time limit for this node in ms (LangGraph's node `timeout`), inside the stage's own `timeoutMs`. */
-      timeoutMs: z.int().positive().optional(),
+      timeoutMs: durationMs().optional(),
     })
     .strict(),
 ]);
@@ -120,9 +120,9 @@ export const langgraphTaskSchema = z
     /** Default retry policy for every node. */
     retry: retrySchema.optional(),
     /** Default per-attempt node time limit in ms (a node's own `timeoutMs` wins), inside the stage's own `timeoutMs`. */
-    nodeTimeoutMs: z.int().positive().optional(),
+    nodeTimeoutMs: durationMs().optional(),
     /** @deprecated The whole graph run is the stage: use the stage's `timeoutMs`. Still applied for one release. */
-    timeoutMs: z.int().positive().optional(),
+    timeoutMs: durationMs().optional(),
     /** Default approval question when a node gives none. */
     approvalMessage: z.string().min(1).optional(),
     checkpoint: checkpointSchema.optional(),

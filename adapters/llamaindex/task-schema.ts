@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { markDeprecated } from 'switchyard/adapter-kit';
+import { markDeprecated, durationMs } from 'switchyard/adapter-kit';
 
 /** A file path or glob, relative to the pipeline's directory unless absolute. */
 const docsField = z
@@ -81,7 +81,7 @@ export const userWorkflowTaskSchema = z
     workflow: z.union([z.string().min(1), z.custom<object>((value) => typeof value === 'object' && value !== null, 'expected a workflow descriptor object')]),
     input: z.unknown().optional(),
     /** @deprecated The workflow run is the whole stage: use the stage's `timeoutMs`. Still applied for one release. */
-    timeoutMs: z.number().int().min(1).optional(),
+    timeoutMs: durationMs().optional(),
   })
   .strict()
   .transform((task) =>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeRetry, isAgentLike, markDeprecated, retrySchema as retrySchema_ } from 'switchyard/adapter-kit';
+import { describeRetry, isAgentLike, markDeprecated, retrySchema as retrySchema_, durationMs } from 'switchyard/adapter-kit';
 import type { AgentLike, Handler, RetryPolicy } from 'switchyard/adapter-kit';
 import { deploymentTaskSchema, reportSchema } from './server/schema.js';
 
@@ -36,9 +36,9 @@ export const retrySchema = z.union([
       /** @deprecated `attempts` (retries + 1). */
       retries: z.number().int().min(0).max(100).optional(),
       /** @deprecated `minDelayMs`. */
-      minTimeoutMs: z.number().int().min(0).optional(),
+      minTimeoutMs: durationMs(0).optional(),
       /** @deprecated `maxDelayMs`. */
-      maxTimeoutMs: z.number().int().min(0).optional(),
+      maxTimeoutMs: durationMs(0).optional(),
     })
     .transform(({ retries, minTimeoutMs, maxTimeoutMs, ...policy }): RetryPolicy => {
       if (retries === undefined && minTimeoutMs === undefined && maxTimeoutMs === undefined) return policy;
@@ -67,7 +67,7 @@ export const dagNodeObjectSchema = z
     dependsOn: z.array(nodeId).optional(),
     retry: retrySchema.optional(),
     /** Per-attempt time limit of this node, inside the stage's own `timeoutMs`. */
-    timeoutMs: z.number().int().positive().optional(),
+    timeoutMs: durationMs().optional(),
   })
   .strict();
 
@@ -81,7 +81,7 @@ export const workflowSchema = z
     /** Default retry for every node without its own. */
     retry: retrySchema.optional(),
     /** Default per-node timeout (each attempt of each node), inside the stage's own `timeoutMs`. */
-    timeoutMs: z.number().int().positive().optional(),
+    timeoutMs: durationMs().optional(),
     /** `continue` (default, like Prefect): independent branches keep running after a failure; `stop`: start nothing new. */
     onNodeFailure: z.enum(['continue', 'stop']).optional(),
   })
@@ -131,7 +131,7 @@ export const scheduledEtlTaskSchema = z
     /** Default retry for every node without its own. */
     retry: retrySchema.optional(),
     /** Default per-node timeout (each attempt of each node), inside the stage's own `timeoutMs`. */
-    timeoutMs: z.number().int().positive().optional(),
+    timeoutMs: durationMs().optional(),
     /** Register the schedule in the run store when the stage runs (default true; file pipelines only). */
     register: z.boolean().optional(),
     overlap: z.enum(['skip', 'allow']).optional(),

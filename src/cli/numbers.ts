@@ -1,7 +1,6 @@
 import { invalidInput } from '../errors.js';
 
-/** The longest delay a Node timer honours (2^31-1 ms, about 24.8 days); longer ones fire after about 1 ms. */
-export const MAX_TIMER_MS = 2_147_483_647;
+export { MAX_TIMER_MS } from '../durations.js';
 
 /**
  * A whole-number flag such as `--limit 5`, checked like every other input: digits only (no `1e300`, `0x10`, `5.5`),

@@ -30,6 +30,7 @@ export type { ErrorCode, SwitchyardErrorOptions, ValidationIssue } from '../erro
 // Abort and timeout helpers: one withTimeout (a signal, or work run under one), one raceAbort.
 export { NEVER_ABORTED, abortError, throwIfAborted, sleep, withTimeout, timeoutSignal, timeoutError, raceAbort, onAbort } from '../abort.js';
 export { parseRetryAfter } from '../retry-after.js';
+export { durationMs, MAX_TIMER_MS } from '../durations.js';
 
 // Files under the switchyard home are private to their owner (0700 folders, 0600 files), whatever the umask.
 export { ensurePrivateDir, ensurePrivateFile } from '../store/private-files.js';

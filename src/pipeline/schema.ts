@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationMs } from '../durations.js';
 import { retrySchema } from '../retry.js';
 
 // The one retry shape lives in src/retry.ts (stages, graph nodes, DAG nodes and model calls share it).
@@ -43,7 +44,7 @@ function buildSchemas(files: boolean) {
     input: expr('How to build the stage input: a JSONata expression over { input, previous, outputs, data, goal } (files) or a function (code). Default: the previous output.').optional(),
     when: expr('Run the stage only when this is truthy; otherwise it is skipped.').optional(),
     retry: retrySchema.describe('Retry the stage on failure, with backoff.').optional(),
-    timeoutMs: z.number().int().positive().describe('Per-attempt timeout of the whole stage.').optional(),
+    timeoutMs: durationMs().describe('Per-attempt timeout of the whole stage.').optional(),
     onFailure: onFailureSchema.optional(),
   };
 
@@ -74,7 +75,7 @@ function buildSchemas(files: boolean) {
       goal: z.string().describe('What the run is for; every stage sees it.').optional(),
       description: z.string().optional(),
       modules: z.array(z.string().min(1)).describe('TS/JS files (relative to the pipeline file) whose default export registers agents, tools, handlers, graphs.').optional(),
-      deadlineMs: z.number().int().positive().describe('Overall deadline for the run.').optional(),
+      deadlineMs: durationMs().describe('Overall deadline for the run.').optional(),
       maxVisits: z.number().int().min(1).describe('Most times one stage may run in a run through `onFailure.goto` loops (default 10).').optional(),
       stages: z.array(step).min(1).describe('Stages in order.'),
     })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { markDeprecated } from 'switchyard/adapter-kit';
+import { markDeprecated, durationMs } from 'switchyard/adapter-kit';
 
 /**
  * Task and option shapes for the Prefect-server half of the prefect adapter. zod only: validating a
@@ -16,7 +16,7 @@ export const serverOptionsSchema = z
     /** `user:password` for a server started with basic auth; default `PREFECT_API_AUTH_STRING`. */
     authString: z.string().min(1).optional(),
     /** Per-request timeout; default 30 s. */
-    timeoutMs: z.number().int().positive().optional(),
+    timeoutMs: durationMs().optional(),
     /** Retries on 408, 429, 502, 503 and dropped connections; default 5. */
     retries: z.number().int().min(0).max(20).optional(),
   })
@@ -55,9 +55,9 @@ export const deploymentTaskSchema = z
      * @deprecated Waiting is the whole stage: use the stage's `timeoutMs` (it cancels the flow run the same way).
      * Still applied for one release: give up waiting after this long, cancelling the flow run.
      */
-    timeoutMs: z.number().int().positive().optional(),
+    timeoutMs: durationMs().optional(),
     /** How often to read the flow run's state while waiting; default 1000 ms. */
-    pollMs: z.number().int().min(50).optional(),
+    pollMs: durationMs(50).optional(),
     /** Flow run name; default Prefect's generated one. */
     flowRunName: z.string().min(1).optional(),
     tags: z.array(z.string().min(1)).optional(),

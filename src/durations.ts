@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/** The longest delay a Node timer honours: 2^31-1 ms (about 24.8 days). A longer one fires after about 1 ms. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * A duration in milliseconds that arms a timer (a timeout, a deadline, a retry delay): a whole number from `min`
+ * (default 1) to 2^31-1, so no value validates and then fires at once.
+ */
+export function durationMs(min = 1): z.ZodNumber {
+  return z
+    .number()
+    .int()
+    .min(min)
+    .max(MAX_TIMER_MS, { error: `expected at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest timer)` });
+}
