@@ -44,6 +44,13 @@ describe('llamaindex re-ingest prunes documents that left the input set', () => 
     expect(query.passages[0].source).toBe('kb/old-policy.txt');
   });
 
+  it('a rag_workflow over an index with docs adds to it and never prunes', async () => {
+    const { run } = await setup();
+    const out = await run({ type: 'rag_workflow', index: 'kb', docs: ['kb/kelp.txt'], query: 'How are expense claims filed?' });
+    expect(out.index).toMatchObject({ documents: 3 });
+    expect(out.passages[0].source).toBe('kb/old-policy.txt');
+  });
+
   it('an ingest of other files replaces the index contents (the input set is what docs lists)', async () => {
     const { run } = await setup();
     const only = await run({ type: 'ingest', docs: ['kb/kelp.txt'], index: 'kb' });
