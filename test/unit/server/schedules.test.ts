@@ -45,3 +45,24 @@ describe('schedules', () => {
     expect((await t.post('/api/schedules', { pipeline: 'echo', every: 'often' })).status).toBe(400);
   });
 });
+
+describe('the embedded scheduler', () => {
+  it('fires a schedule added through the API in the server process: its runs are API runs', async () => {
+    const s = await testServer({ rateLimit: false, scheduler: { reloadMs: 100 } });
+    try {
+      expect(await json(await s.get('/api/health'))).toMatchObject({ scheduler: true });
+      expect((await s.post('/api/schedules', { pipeline: 'echo', every: '500ms', id: 'often', input: { from: 'schedule' } })).status).toBe(201);
+      let runs: { runId: string; pipeline: string; status: string }[] = [];
+      const until = Date.now() + 10_000;
+      while (runs.length === 0 && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 100));
+        runs = ((await json(await s.get('/api/runs?pipeline=echo'))).runs as typeof runs).filter((r) => r.status === 'completed');
+      }
+      expect(runs.length).toBeGreaterThan(0);
+      expect(await json(await s.get(`/api/runs/${runs[0]!.runId}`))).toMatchObject({ source: 'registered', input: { from: 'schedule' }, output: { value: 'pong' } });
+      expect((await s.post('/api/schedules/often/pause')).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+});
