@@ -24,7 +24,7 @@ import { mountMcp } from './mcp.js';
 import { DOCS_PATH, OPENAPI_PATH, rootPointer, systemRoutes } from './routes/system.js';
 import { RunManager } from './runs.js';
 import { validationHook } from './validation.js';
-import { WEBHOOK_SECRET_ENV, Webhooks } from './webhooks.js';
+import { WEBHOOK_SECRET_ENV, Webhooks, webhookOriginsFromEnv } from './webhooks.js';
 
 export interface ServerOptions {
   /** The operator's pipelines folder: every *.yaml, *.yml and *.json at its top is served by name. */
@@ -44,7 +44,7 @@ export interface ServerOptions {
   readonly maxRunsInFlight?: number;
   /** Secret for webhook signatures (default SWITCHYARD_WEBHOOK_SECRET); without one, webhooks are refused. */
   readonly webhookSecret?: string;
-  /** Origins webhooks may go to (default: any http(s) URL). */
+  /** Origins webhooks may go to (default SWITCHYARD_WEBHOOK_ORIGINS, comma-separated; else any http(s) URL). */
   readonly webhookOrigins?: readonly string[];
   /** Keep-alive comment interval on event streams (default 15000 ms). */
   readonly keepAliveMs?: number;
@@ -107,7 +107,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Switchy
     const { loadSelector } = await import('../selector/load.js');
     const selector = await loadSelector(options.profilesDir);
     const secret = options.webhookSecret ?? process.env[WEBHOOK_SECRET_ENV];
-    const webhooks = new Webhooks({ secret: secret || undefined, ...(options.webhookOrigins ? { allow: options.webhookOrigins } : {}), log });
+    const origins = options.webhookOrigins ?? webhookOriginsFromEnv();
+    const webhooks = new Webhooks({ secret: secret || undefined, ...(origins.length > 0 ? { allow: origins } : {}), log });
     const runs = new RunManager({ hub, store: opened, broker, catalog, webhooks, maxInFlight: maxRunsInFlight, log });
     if (options.scheduler) scheduler = await startScheduler(hub, opened, catalog, log, typeof options.scheduler === 'object' ? options.scheduler.reloadMs : undefined);
 

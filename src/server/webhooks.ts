@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { invalidInput } from '../errors.js';
 import { HttpProblem } from './problems.js';
 
 /**
@@ -11,6 +12,26 @@ import { HttpProblem } from './problems.js';
 
 export const WEBHOOK_SECRET_ENV = 'SWITCHYARD_WEBHOOK_SECRET';
 export const SIGNATURE_HEADER = 'x-switchyard-signature';
+export const WEBHOOK_ORIGINS_ENV = 'SWITCHYARD_WEBHOOK_ORIGINS';
+
+/** `SWITCHYARD_WEBHOOK_ORIGINS` (comma-separated, e.g. `https://hooks.example.com`) as origins; each must be an http(s) origin. */
+export function webhookOriginsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): string[] {
+  return (env[WEBHOOK_ORIGINS_ENV] ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry, i) => {
+      let origin: string | undefined;
+      try {
+        const url = new URL(entry);
+        if (url.protocol === 'http:' || url.protocol === 'https:') origin = url.origin;
+      } catch {
+        // reported below
+      }
+      if (!origin) throw invalidInput(`${WEBHOOK_ORIGINS_ENV}[${i}]`, 'an origin such as https://hooks.example.com', entry);
+      return origin;
+    });
+}
 
 export interface WebhookPayload {
   readonly type: 'run.finished';

@@ -99,3 +99,19 @@ describe('webhooks without a secret', () => {
     }
   });
 });
+
+describe('SWITCHYARD_WEBHOOK_ORIGINS', () => {
+  it('limits webhooks to the origins it names; a malformed entry is named by position', async () => {
+    const { webhookOriginsFromEnv } = await import('../../../src/server/webhooks.js');
+    expect(webhookOriginsFromEnv({ SWITCHYARD_WEBHOOK_ORIGINS: ' https://hooks.example.com/path , http://127.0.0.1:8080 ' })).toEqual(['https://hooks.example.com', 'http://127.0.0.1:8080']);
+    expect(() => webhookOriginsFromEnv({ SWITCHYARD_WEBHOOK_ORIGINS: 'https://ok.example.com,ftp://x' })).toThrow(/^SWITCHYARD_WEBHOOK_ORIGINS\[1\]: expected an origin/);
+    const t = await testServer({ rateLimit: false, webhookSecret: SECRET, webhookOrigins: ['https://hooks.example.com'] });
+    try {
+      const refused = await t.post('/api/runs', { pipeline: 'echo', webhook: 'http://127.0.0.1:9/hook' });
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { detail: string }).detail).toBe('webhook: expected a URL on one of https://hooks.example.com');
+    } finally {
+      await t.close();
+    }
+  });
+});
