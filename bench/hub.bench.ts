@@ -9,7 +9,8 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { HybridOrchestrator, MemoryRunStore, defineAdapter, type EventSink, type RunEvent } from 'switchyard';
-import { createTestContext } from 'switchyard/adapter-kit/testing';
+// the test context alone: the kit's testing entry also loads the vitest conformance suites
+import { createTestContext } from '../src/kit/testing/test-context.js';
 import { nsPerCall, recordBenchmark } from './record.js';
 
 const STAGES = 100;

@@ -13,7 +13,8 @@ import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import { HybridOrchestrator, Resources } from 'switchyard';
 import { createAdapter } from 'switchyard/langgraph';
-import { createTestContext } from 'switchyard/adapter-kit/testing';
+// the test context alone: the kit's testing entry also loads the vitest conformance suites
+import { createTestContext } from '../src/kit/testing/test-context.js';
 import { recordBenchmark } from './record.js';
 
 const NODES = 10;

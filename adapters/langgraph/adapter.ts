@@ -6,7 +6,7 @@ import { CheckpointerPool, resolveCheckpointTarget } from './checkpointers.js';
 import type { ObservedSaver } from './checkpointers.js';
 import type { RunnableGraph } from './graph-builder.js';
 import { lookupGraph, withCheckpointer } from './code-graph.js';
-import { planGraph } from './graph-plan.js';
+import { planGraph, type GraphPlan } from './graph-plan.js';
 import { compileRoute, compileStateExpression } from './routes.js';
 import { langgraphTaskSchema } from './task-schema.js';
 import type { LanggraphTask } from './task-schema.js';
@@ -41,7 +41,7 @@ export function createAdapter(options: LanggraphAdapterOptions = {}): Orchestrat
       throwIfAborted(context.signal, 'before the langgraph stage started');
       const threadId = task.checkpoint?.threadId ?? threadIdFor(context);
       const { graph, observed } = task.workflow
-        ? { graph: specGraphs.get(task, pooled, () => buildSpecGraph(lg, planGraph(task, context.resources, path), pooled.saver)), observed: pooled }
+        ? { graph: specGraphs.get(task, pooled, () => planGraph(task, context.resources, path), (plan) => buildSpecGraph(lg, plan, pooled.saver)), observed: pooled }
         : withCheckpointer(lookupGraph(task.graph!, context.resources, `${path}.graph`), pooled, `${path}.graph`, (saver) => checkpointers.observe(saver));
       // A signal of the graph run's own: LangGraph adds an abort listener per running node, and a wide graph would trip
       // Node's leak warning on the stage's signal (which may be one shared by every run).
@@ -76,20 +76,58 @@ export function createAdapter(options: LanggraphAdapterOptions = {}): Orchestrat
   });
 }
 
+/** Compiled graphs kept per saver for plans of pure data: the least recently used go beyond this many. */
+const PLANS_PER_SAVER = 64;
+
 /**
  * Compiled spec graphs by task object and saver: a prepared pipeline's stage (retries, resumes, repeated runs
  * in one process) compiles its graph once. Handlers are resolved per call, so the graph holds no stage state.
+ * A task object not seen before (the same pipeline validated again, as `run(object)` and `run(file)` do on every
+ * run) is matched by its plan: a plan of pure data (names, messages, expressions, policies; no functions) fully
+ * determines the graph, so an equal plan reuses the graph compiled for it.
  */
-class SpecGraphCache {
+export class SpecGraphCache {
   readonly #graphs = new WeakMap<LanggraphTask, Map<ObservedSaver, RunnableGraph>>();
+  readonly #byPlan = new WeakMap<ObservedSaver, Map<string, RunnableGraph>>();
 
-  get(task: LanggraphTask, saver: ObservedSaver, build: () => RunnableGraph): RunnableGraph {
+  get(task: LanggraphTask, saver: ObservedSaver, plan: () => GraphPlan, build: (plan: GraphPlan) => RunnableGraph): RunnableGraph {
     let bySaver = this.#graphs.get(task);
     if (!bySaver) this.#graphs.set(task, (bySaver = new Map()));
     let graph = bySaver.get(saver);
-    if (!graph) bySaver.set(saver, (graph = build()));
+    if (!graph) bySaver.set(saver, (graph = this.#forPlan(saver, plan(), build)));
     return graph;
   }
+
+  #forPlan(saver: ObservedSaver, plan: GraphPlan, build: (plan: GraphPlan) => RunnableGraph): RunnableGraph {
+    const key = dataKey(plan);
+    if (key === undefined) return build(plan);
+    let byKey = this.#byPlan.get(saver);
+    if (!byKey) this.#byPlan.set(saver, (byKey = new Map()));
+    let graph = byKey.get(key);
+    if (graph) byKey.delete(key);
+    else graph = build(plan);
+    byKey.set(key, graph);
+    if (byKey.size > PLANS_PER_SAVER) byKey.delete(byKey.keys().next().value!);
+    return graph;
+  }
+}
+
+/**
+ * The plan as JSON when it is pure data (plain objects, arrays, strings, numbers, booleans); undefined when it holds
+ * anything else, such as a function or an agent object, which only the same task object may reuse.
+ */
+function dataKey(plan: GraphPlan): string | undefined {
+  let pure = true;
+  const key = JSON.stringify(plan, (_key, value: unknown) => {
+    if (value === null || value === undefined || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+    if (typeof value === 'object') {
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto === Object.prototype || proto === Array.prototype || proto === null) return value;
+    }
+    pure = false;
+    return undefined;
+  });
+  return pure ? key : undefined;
 }
 
 let engine: Promise<{ lg: typeof import('@langchain/langgraph'); buildSpecGraph: typeof import('./graph-builder.js').buildSpecGraph; runGraph: typeof import('./run-graph.js').runGraph }> | undefined;

@@ -7,6 +7,7 @@ export type RunEventInput = DistributiveOmit<RunEvent, 'runId' | 'at' | 'seq'>;
 
 /** Event types after which buffered events are written to the store at once: a stage or the run ended (or waits). */
 const WRITE_AFTER = new Set<RunEvent['type']>(['stage.completed', 'stage.failed', 'stage.waiting', 'stage.skipped', 'run.finished']);
+const NONE: ReadonlySet<RunEvent['type']> = new Set();
 /** Most events held before a write, and longest time (ms) an event waits for one during a long stage. */
 const MAX_BUFFERED = 128;
 const MAX_DELAY_MS = 100;
@@ -17,6 +18,8 @@ const MAX_DELAY_MS = 100;
  * collected and awaited by `flush()`, so a slow sink never blocks a stage. A failing sink is reported once, never fatal.
  * The store gets events in batches (`appendEvents`, one transaction for SQLite): when a stage ends, waits or is skipped,
  * when the run ends, every 128 events, and at most 100 ms after an event during a long stage; `flush()` writes the rest.
+ * With `ownerCommits` the owner writes the buffered events itself at its durable points (`take()`, the hub's stage
+ * and run commits), and the bus writes only on the count and the timer.
  */
 export class RunEventBus {
   readonly runId: string;
@@ -31,13 +34,20 @@ export class RunEventBus {
   static readonly #dirty = new Set<RunEventBus>();
   static #timer: NodeJS.Timeout | undefined;
   readonly #onSinkError: (error: unknown) => void;
+  readonly #writeAfter: ReadonlySet<RunEvent['type']>;
 
-  constructor(runId: string, sinks: readonly EventSink[], store: RunStore | undefined, options: { startSeq?: number; onSinkError?: (error: unknown) => void } = {}) {
+  constructor(
+    runId: string,
+    sinks: readonly EventSink[],
+    store: RunStore | undefined,
+    options: { startSeq?: number; onSinkError?: (error: unknown) => void; ownerCommits?: boolean } = {},
+  ) {
     this.runId = runId;
     this.#sinks = sinks;
     this.#store = store;
     this.#seq = options.startSeq ?? 0;
     this.#onSinkError = options.onSinkError ?? (() => {});
+    this.#writeAfter = options.ownerCommits ? NONE : WRITE_AFTER;
   }
 
   /** Stamps and delivers an event. `input` must be a fresh object: it becomes the event (no copy on the hot path). */
@@ -50,7 +60,7 @@ export class RunEventBus {
     Object.freeze(event);
     if (this.#store) {
       this.#buffer.push(event as RunEvent);
-      if (WRITE_AFTER.has(event.type) || this.#buffer.length >= MAX_BUFFERED) this.#write();
+      if (this.#writeAfter.has(event.type) || this.#buffer.length >= MAX_BUFFERED) this.#write();
       else if (!this.#scheduled) this.#schedule();
     }
     for (const sink of this.#sinks) {
@@ -66,6 +76,17 @@ export class RunEventBus {
 
   get seq(): number {
     return this.#seq;
+  }
+
+  /** The events not yet handed to the store, for the owner to write with its own commit; the bus forgets them. */
+  take(): RunEvent[] {
+    if (this.#scheduled) {
+      this.#scheduled = false;
+      RunEventBus.#dirty.delete(this);
+    }
+    const batch = this.#buffer;
+    this.#buffer = [];
+    return batch;
   }
 
   #schedule(): void {

@@ -1,5 +1,7 @@
 import type { ApprovalDecision, HistoryEntry, ResourceRegistry, StageContext } from '../adapter.js';
+import type { RunEventInput } from '../events/bus.js';
 import type { EngineEvent } from '../events/types.js';
+import { StageScheduleRegistry, type ScheduleSink } from '../schedule/register.js';
 
 /**
  * The decision a waiting stage resumes with. When it waited on several approvals at once, `approvals` holds each
@@ -24,11 +26,14 @@ export interface RunContextBase {
   readonly getLastOutput: (typeOrStageId?: string) => unknown;
   readonly home: string;
   readonly baseDir: string;
+  readonly documentRoots: readonly string[];
   readonly resources: ResourceRegistry;
-  /** Forwards a stage's engine event to the run's event bus. */
-  readonly emit: (stageId: string, engine: string, event: EngineEvent) => void;
-  /** The hub's schedule registry as seen by one stage. */
-  readonly schedules: (stageId: string) => StageContext['schedules'];
+  /** The run's event bus, where stages' engine events go. */
+  readonly events: { emit(event: RunEventInput): unknown };
+  /** Where stages register schedules: the run store the hub was given. */
+  readonly schedules: ScheduleSink;
+  /** The pipeline file the run came from (absolute), which registered schedules run again; none for code pipelines. */
+  readonly pipelineFile: string | undefined;
 }
 
 /**
@@ -60,8 +65,9 @@ export function buildStageContext(
     emit: emitter(base, stageId, engine),
     home: base.home,
     baseDir: base.baseDir,
+    documentRoots: base.documentRoots,
     resources: base.resources,
-    schedules: base.schedules(stageId),
+    schedules: new StageScheduleRegistry(base.schedules, base.pipelineFile, base.pipelineName, stageId),
   };
   if (approval?.approvals) {
     const { approvals, ...summary } = approval;
@@ -72,6 +78,6 @@ export function buildStageContext(
 
 // A factory rather than an inline arrow: a stage's emit is created on every attempt, and this stays the cheapest form.
 function emitter(base: RunContextBase, stageId: string, engine: string): (event: EngineEvent) => void {
-  const emit = base.emit;
-  return (event) => emit(stageId, engine, event);
+  const bus = base.events;
+  return (event) => void bus.emit({ type: 'stage.engine', stageId, engine, event });
 }

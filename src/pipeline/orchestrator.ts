@@ -6,6 +6,7 @@ import { RunEventBus } from '../events/bus.js';
 import type { EventSink, RunEvent } from '../events/types.js';
 import { AdapterRegistry, type AdapterSource } from '../registry.js';
 import { resolveHome } from '../store/home.js';
+import { commitRun } from '../store/commit.js';
 import type { RunRecord, RunStore } from '../store/types.js';
 import type { Recommendation } from '../selector/recommender.js';
 import { resolveExpressionLimits, type ExpressionLimits } from './expression-limits.js';
@@ -15,6 +16,7 @@ import { NEVER_ABORTED } from '../abort.js';
 import type { PipelineResult, RunOptions } from './result.js';
 import { RunState, serializeError } from './run.js';
 import { isProcessAlive } from './run-status.js';
+import { resolveOperatorRoots, type OperatorRoots } from './roots.js';
 import type { Pipeline, StageSpec } from './schema.js';
 import { isPreparedPipeline, preparePipeline, type PreparedPipeline } from './validate.js';
 
@@ -37,6 +39,16 @@ export interface HybridOrchestratorOptions {
    * the default. A pipeline file cannot change them.
    */
   readonly expressionLimits?: Partial<ExpressionLimits>;
+  /**
+   * Folders whose `modules:` are trusted besides each pipeline's own folder (default `SWITCHYARD_MODULE_ROOTS`).
+   * A module is code: a pipeline file can never add a root.
+   */
+  readonly moduleRoots?: readonly string[];
+  /**
+   * Folders stages may read documents from (default `SWITCHYARD_DOCUMENT_ROOTS`, else each pipeline's own folder).
+   * A pipeline may narrow them (a task's `roots`), never widen them.
+   */
+  readonly documentRoots?: readonly string[];
 }
 
 /**
@@ -87,6 +99,7 @@ export class HybridOrchestrator {
   readonly #resources: ResourceRegistry | undefined;
   readonly #sinks: readonly EventSink[];
   readonly #expressionLimits: ExpressionLimits;
+  readonly #roots: OperatorRoots;
   #store: RunStore | undefined;
   #opening: Promise<RunStore> | undefined;
   readonly #ownsStore: boolean;
@@ -97,6 +110,7 @@ export class HybridOrchestrator {
     this.#resources = options.resources;
     this.#sinks = options.sinks ?? [];
     this.#expressionLimits = resolveExpressionLimits(options.expressionLimits);
+    this.#roots = resolveOperatorRoots(options);
     this.#store = options.store;
     this.#ownsStore = options.store === undefined;
   }
@@ -266,14 +280,16 @@ export class HybridOrchestrator {
     options: RunOptions | ResumeOptions,
   ): Promise<PipelineResult> {
     const sinks = options.sinks?.length ? [...this.#sinks, ...options.sinks] : this.#sinks;
-    const bus = new RunEventBus(state.runId, sinks, store, { startSeq: state.seq });
+    // the run's durable points (each stage's end, the run's end) write the buffered events in their own commit
+    const bus = new RunEventBus(state.runId, sinks, store, { startSeq: state.seq, ownerCommits: true });
     const deadlineMs = options.deadlineMs ?? prepared.deadlineMs;
     const { signal, dispose } = runSignal(options.signal, deadlineMs);
     const t0 = performance.now();
     bus.emit({ type: 'run.started', pipeline: prepared.name, ...(prepared.goal ? { goal: prepared.goal } : {}), resumed: state.resumed });
     let result: PipelineResult;
+    let run: RunState | undefined;
     try {
-      const run = new RunState({
+      run = new RunState({
         runId: state.runId,
         pipeline: prepared,
         input: state.input,
@@ -292,18 +308,21 @@ export class HybridOrchestrator {
     } catch (thrown) {
       const error = toSwitchyardError(thrown, 'INTERNAL');
       bus.emit({ type: 'run.finished', status: 'failed', durationMs: performance.now() - t0, error: serializeError(error) });
-      await store.updateRun(state.runId, { status: 'failed', error: serializeError(error) }).catch(() => {});
+      const held = run?.takeHeld();
+      await commitRun(store, { ...held, runId: state.runId, run: { ...held?.run, status: 'failed', error: serializeError(error) } }).catch(() => {});
       await bus.flush();
       dispose();
       throw error;
     }
     dispose();
     bus.emit({ type: 'run.finished', status: result.status, durationMs: performance.now() - t0, ...(result.error ? { error: result.error } : {}) });
-    await store.updateRun(state.runId, {
-      status: result.status,
-      output: result.output,
-      data: result.data as Record<string, unknown>,
-      ...(result.error ? { error: result.error } : {}),
+    // the run's end: one commit with the last step's outcome (held for it), the remaining events and the run record
+    const held = run.takeHeld();
+    await commitRun(store, {
+      ...held,
+      runId: state.runId,
+      events: bus.take(),
+      run: { ...held?.run, status: result.status, output: result.output, data: result.data as Record<string, unknown>, ...(result.error ? { error: result.error } : {}) },
     });
     await bus.flush();
     return result;
@@ -316,8 +335,8 @@ export class HybridOrchestrator {
   }
 
   /** What every validation gets from the hub: its resources and the expression limits. */
-  #resourceOption(): { resources?: ResourceRegistry; expressionLimits: ExpressionLimits } {
-    return { ...(this.#resources ? { resources: this.#resources } : {}), expressionLimits: this.#expressionLimits };
+  #resourceOption(): { resources?: ResourceRegistry; expressionLimits: ExpressionLimits } & OperatorRoots {
+    return { ...(this.#resources ? { resources: this.#resources } : {}), expressionLimits: this.#expressionLimits, ...this.#roots };
   }
 }
 

@@ -1,7 +1,8 @@
 import type { HistoryEntry, SerializedError } from '../adapter.js';
 import type { RunEventBus, RunEventInput } from '../events/bus.js';
 import type { PendingApprovalInfo, StageStatus } from '../events/types.js';
-import type { RunStore, StageRecord } from '../store/types.js';
+import { commitRun } from '../store/commit.js';
+import type { RunCommit, RunStore, StageRecord } from '../store/types.js';
 
 /**
  * How a stage or a parallel group ended: the one description every outcome (completed, failed, cancelled,
@@ -51,6 +52,8 @@ export class RunRecorder {
   readonly #data: Record<string, unknown>;
   /** The data bus as last written to the store: unchanged data is not written again. */
   #savedData: string;
+  /** A step's outcome not written yet: it goes to the store before anything else runs (`durable()`), or with the run's end. */
+  #held: { stage: StageRecord; history: HistoryEntry[]; approval?: RunCommit['approval']; data?: Record<string, unknown> } | undefined;
 
   constructor(init: {
     readonly runId: string;
@@ -84,11 +87,16 @@ export class RunRecorder {
   };
 
   /**
-   * Records how a stage or group ended: its history entry and stage record, its event, and both written to the store
-   * (with the approval of a waiting stage, and the data bus when a stage changed it). The run's state is updated
-   * before the first await, so stages running in parallel see it at once.
+   * Records how a stage or group ended: its history entry and stage record, and its event; then writes them to the
+   * store in one commit (one transaction for SQLite) with the events buffered since the last one, the approval of a
+   * waiting stage and the data bus when a stage changed it. This is the run's durable point: a resume starts from
+   * here. The run's state is updated before the first await, so stages running in parallel see it at once.
+   *
+   * `hold` (a top-level step's outcome): the commit waits for `durable()`, which the run loop calls before it runs
+   * anything else, or joins the run's last commit when nothing runs after it, so a run's last step and its end cost
+   * one transaction. Until then nothing can happen that a resume would need: no stage code runs in between.
    */
-  async record(outcome: StageOutcome): Promise<StageRecord> {
+  async record(outcome: StageOutcome, options: { readonly hold?: boolean } = {}): Promise<StageRecord> {
     const { stageId, engine, status, attempts, startedAt, endedAt, durationMs, error } = outcome;
     const hasOutput = 'output' in outcome;
     const inHistory = hasOutput && (!outcome.fanIn || outcome.keepOutput === true);
@@ -122,28 +130,50 @@ export class RunRecorder {
     if (outcome.passOn) this.last = { value: outcome.output };
     const event = outcome.fanIn ? undefined : stageEvent(outcome);
     if (event) this.#bus.emit(event);
-    const store = this.#store;
-    const writes: (Promise<void> | undefined)[] = [store.saveStage(record), store.appendHistory(this.runId, entry)];
-    if (status === 'waiting' && outcome.approval) writes.push(store.saveApproval({ runId: this.runId, stageId, approval: outcome.approval, ...(outcome.approvals ? { approvals: outcome.approvals } : {}), createdAt: endedAt }));
     // a skip runs no stage code, so it cannot have changed the data bus
-    if (status !== 'skipped') writes.push(this.#saveData());
-    await Promise.all(writes);
+    const data = status === 'skipped' ? undefined : this.#changedData();
+    const held = {
+      stage: record,
+      history: [entry],
+      ...(status === 'waiting' && outcome.approval ? { approval: { runId: this.runId, stageId, approval: outcome.approval, ...(outcome.approvals ? { approvals: outcome.approvals } : {}), createdAt: endedAt } } : {}),
+      ...(data ? { data } : {}),
+    };
+    if (this.#held) await this.durable();
+    this.#held = held;
+    if (!options.hold) await this.durable();
     return record;
   }
 
-  /** A history entry that ends no stage (a retry, a hub decision), with its event. */
+  /** A history entry that ends no stage (a retry, a hub decision), with its event; it joins a held commit. */
   async note(entry: HistoryEntry, event: RunEventInput): Promise<void> {
     this.history.push(entry);
     this.#bus.emit(event);
-    await this.#store.appendHistory(this.runId, entry);
+    if (this.#held) this.#held.history.push(entry);
+    else await this.#store.appendHistory(this.runId, entry);
   }
 
-  /** Saves the data bus when a stage changed it, so a resume sees it. */
-  #saveData(): Promise<void> | undefined {
+  /** Writes the held outcome, if any, with the events buffered so far. */
+  durable(): Promise<void> {
+    const commit = this.takeHeld();
+    if (!commit) return Promise.resolve();
+    return commitRun(this.#store, { ...commit, events: this.#bus.take() });
+  }
+
+  /** The held outcome as a commit of its own (without events), for the run's last commit; the recorder forgets it. */
+  takeHeld(): RunCommit | undefined {
+    const held = this.#held;
+    if (!held) return undefined;
+    this.#held = undefined;
+    const { data, ...records } = held;
+    return { runId: this.runId, ...records, ...(data ? { run: { data } } : {}) };
+  }
+
+  /** The data bus when a stage changed it since it was last written, so a resume sees it. */
+  #changedData(): Record<string, unknown> | undefined {
     const json = JSON.stringify(this.#data);
     if (json === this.#savedData) return undefined;
     this.#savedData = json;
-    return this.#store.updateRun(this.runId, { data: this.#data });
+    return this.#data;
   }
 }
 

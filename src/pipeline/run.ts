@@ -2,8 +2,7 @@ import pLimit from 'p-limit';
 import { isWaitingForApproval, type ApprovalDecision, type HistoryEntry, type SerializedError } from '../adapter.js';
 import { SwitchyardError, toSwitchyardError } from '../errors.js';
 import type { RunEventBus } from '../events/bus.js';
-import type { RunStore, StageRecord } from '../store/types.js';
-import { stageSchedules } from '../schedule/register.js';
+import type { RunCommit, RunStore, StageRecord } from '../store/types.js';
 import { buildStageContext, type RunContextBase } from './context.js';
 import { RunRecorder, type StageOutcome } from './recorder.js';
 import { NEVER_ABORTED, abortError } from '../abort.js';
@@ -35,6 +34,9 @@ export interface RunStateInit {
   /** Resume after a decision: the approval each waiting stage gets in its context. */
   readonly approvals?: ReadonlyMap<string, ApprovalDecision>;
 }
+
+/** A run that resumes no decision: one empty map for all of them. */
+const NO_APPROVALS: ReadonlyMap<string, never> = new Map<string, never>();
 
 /** When the current attempt of a stage started. */
 interface AttemptClock {
@@ -72,7 +74,7 @@ export class RunState {
   readonly #approvals: ReadonlyMap<string, ApprovalDecision>;
   readonly #visits = new Map<string, number>();
   /** Steps a failure path jumped back over: run again even if they completed. */
-  readonly #rerun = new Set<string>();
+  #rerun: Set<string> | undefined;
 
   constructor(init: RunStateInit) {
     this.runId = init.runId;
@@ -82,7 +84,7 @@ export class RunState {
     this.#signal = init.signal;
     this.#startedAt = init.startedAt;
     this.data = init.data ?? {};
-    this.#approvals = init.approvals ?? new Map();
+    this.#approvals = init.approvals ?? NO_APPROVALS;
     const recorder = new RunRecorder({
       runId: init.runId,
       store: init.store,
@@ -103,13 +105,9 @@ export class RunState {
         break;
       }
     }
-    const bus = init.bus;
-    const store = init.store;
-    const pipelineFile = init.pipelineFile;
-    const pipelineName = init.pipeline.name;
     this.#contextBase = {
       runId: init.runId,
-      pipelineName,
+      pipelineName: init.pipeline.name,
       goal: init.pipeline.goal,
       runInput: init.input,
       data: this.data,
@@ -117,9 +115,11 @@ export class RunState {
       getLastOutput: recorder.getLastOutput,
       home: init.home,
       baseDir: init.pipeline.baseDir,
+      documentRoots: init.pipeline.documentRoots,
       resources: init.pipeline.resources,
-      emit: (stageId, engine, event) => void bus.emit({ type: 'stage.engine', stageId, engine, event }),
-      schedules: (stageId) => stageSchedules(store, { pipelineFile, pipelineName, stageId }),
+      events: init.bus,
+      schedules: init.store,
+      pipelineFile: init.pipelineFile,
     };
   }
 
@@ -132,6 +132,8 @@ export class RunState {
     let i = 0;
     while (i < steps.length) {
       const step = steps[i]!;
+      // the last step's outcome is written before anything else runs
+      await this.#recorder.durable();
       if (this.#signal.aborted) {
         status = 'cancelled';
         error = abortError(this.#signal);
@@ -175,8 +177,9 @@ export class RunState {
         }
         const target = steps.findIndex((s) => s.id === onFailure.goto);
         for (const later of steps.slice(target)) {
-          this.#rerun.add(later.id);
-          if (later.kind === 'parallel') for (const branch of later.branches) this.#rerun.add(branch.id);
+          const rerun = (this.#rerun ??= new Set());
+          rerun.add(later.id);
+          if (later.kind === 'parallel') for (const branch of later.branches) rerun.add(branch.id);
         }
         await this.#decision(step.id, 'hub', [`onFailure: ${step.id} failed (${outcome.error.code}); going to ${onFailure.goto}`]);
         i = target;
@@ -193,7 +196,7 @@ export class RunState {
 
   #isDone(step: PreparedStep): boolean {
     const record = this.#recorder.records.get(step.id);
-    return record !== undefined && (record.status === 'completed' || record.status === 'skipped') && !this.#rerun.has(step.id);
+    return record !== undefined && (record.status === 'completed' || record.status === 'skipped') && !this.#rerun?.has(step.id);
   }
 
   #previous(): unknown {
@@ -211,9 +214,14 @@ export class RunState {
     return this.#recorder.note(entry, { type: 'stage.decision', stageId, engine, reasons });
   }
 
-  async #skip(id: string, engine: string, reason: string): Promise<Outcome> {
+  /** What the run's last commit must still write: the last step's outcome, held until the run ends. */
+  takeHeld(): RunCommit | undefined {
+    return this.#recorder.takeHeld();
+  }
+
+  async #skip(id: string, engine: string, reason: string, branch: boolean): Promise<Outcome> {
     const now = new Date().toISOString();
-    await this.#recorder.record({ stageId: id, engine, status: 'skipped', attempts: 0, startedAt: now, endedAt: now, durationMs: 0, reasons: [reason] });
+    await this.#recorder.record({ stageId: id, engine, status: 'skipped', attempts: 0, startedAt: now, endedAt: now, durationMs: 0, reasons: [reason] }, { hold: !branch });
     return { status: 'skipped' };
   }
 
@@ -224,10 +232,10 @@ export class RunState {
       try {
         // the run's signal and the stage timeout stop an expression too
         const bounds = { signal: this.#signal, timeoutMs: stage.timeoutMs };
-        if (stage.when && !(await stage.when(scope, bounds))) return await this.#skip(id, engine, '`when` was false');
+        if (stage.when && !(await stage.when(scope, bounds))) return await this.#skip(id, engine, '`when` was false', branch);
         if (stage.input) previous = await stage.input(scope, bounds);
       } catch (thrown) {
-        return this.#fail(stage, toSwitchyardError(thrown, 'STAGE_FAILED'), { attempt: 1, startedAt: new Date(), t0: performance.now() });
+        return this.#fail(stage, toSwitchyardError(thrown, 'STAGE_FAILED'), { attempt: 1, startedAt: new Date(), t0: performance.now() }, branch);
       }
     }
     const input = previous;
@@ -235,51 +243,57 @@ export class RunState {
     const approval = this.#approvals.get(id);
     // The clock of the attempt under way: each attempt starts it, the outcome reads it.
     let clock: AttemptClock | undefined;
-    const attempt = (n: number): Promise<unknown> => {
-      clock = { attempt: n, startedAt: new Date(), t0: performance.now() };
-      return this.#attempt(stage, input, approval, n);
-    };
     let result: unknown;
     try {
-      result = stage.retry
-        ? await withRetry(attempt, stage.retry, this.#signal, {
-            onRetry: (error, n, delayMs) => {
-              const entry: HistoryEntry = {
-                stageId: id,
-                engine,
-                attempt: n,
-                startedAt: clock!.startedAt.toISOString(),
-                endedAt: new Date().toISOString(),
-                durationMs: performance.now() - clock!.t0,
-                outcome: 'retry',
-                error: serializeError(error),
-              };
-              return this.#recorder.note(entry, { type: 'stage.retry', stageId: id, engine, attempt: n, delayMs, error: serializeError(error) });
-            },
-          })
-        : await attempt(1);
+      if (!stage.retry) {
+        clock = { attempt: 1, startedAt: new Date(), t0: performance.now() };
+        result = await this.#attempt(stage, input, approval, 1);
+      } else {
+        const attempt = (n: number): Promise<unknown> => {
+          clock = { attempt: n, startedAt: new Date(), t0: performance.now() };
+          return this.#attempt(stage, input, approval, n);
+        };
+        result = await withRetry(attempt, stage.retry, this.#signal, {
+          onRetry: (error, n, delayMs) => {
+            const entry: HistoryEntry = {
+              stageId: id,
+              engine,
+              attempt: n,
+              startedAt: clock!.startedAt.toISOString(),
+              endedAt: new Date().toISOString(),
+              durationMs: performance.now() - clock!.t0,
+              outcome: 'retry',
+              error: serializeError(error),
+            };
+            return this.#recorder.note(entry, { type: 'stage.retry', stageId: id, engine, attempt: n, delayMs, error: serializeError(error) });
+          },
+        });
+      }
     } catch (thrown) {
       const error = this.#signal.aborted ? abortError(this.#signal) : toSwitchyardError(thrown);
-      return this.#fail(stage, error, clock ?? { attempt: 0, startedAt: new Date(), t0: performance.now() });
+      return this.#fail(stage, error, clock ?? { attempt: 0, startedAt: new Date(), t0: performance.now() }, branch);
     }
     const { attempt: attempts, startedAt, t0 } = clock!;
     const durationMs = performance.now() - t0;
     const times = { attempts, startedAt: startedAt.toISOString(), endedAt: new Date().toISOString(), durationMs };
     if (isWaitingForApproval(result)) {
       const { approval: point, partial } = result;
-      await this.#recorder.record({
-        stageId: id,
-        engine,
-        status: 'waiting',
-        ...times,
-        ...(partial === undefined ? {} : { output: partial }),
-        reasons: result.approvals?.map((a) => a.message) ?? [point.message],
-        approval: point,
-        ...(result.approvals ? { approvals: result.approvals } : {}),
-      });
+      await this.#recorder.record(
+        {
+          stageId: id,
+          engine,
+          status: 'waiting',
+          ...times,
+          ...(partial === undefined ? {} : { output: partial }),
+          reasons: result.approvals?.map((a) => a.message) ?? [point.message],
+          approval: point,
+          ...(result.approvals ? { approvals: result.approvals } : {}),
+        },
+        { hold: !branch },
+      );
       return { status: 'waiting', approval: { stageId: id, ...point }, ...(result.approvals ? { approvals: result.approvals.map((a) => ({ stageId: id, ...a })) } : {}) };
     }
-    await this.#recorder.record({ stageId: id, engine, status: 'completed', ...times, output: result, keepOutput: true, passOn: !branch });
+    await this.#recorder.record({ stageId: id, engine, status: 'completed', ...times, output: result, keepOutput: true, passOn: !branch }, { hold: !branch });
     return { status: 'completed', output: result };
   }
 
@@ -296,19 +310,22 @@ export class RunState {
     }
   }
 
-  async #fail(stage: PreparedStage, error: SwitchyardError, clock: AttemptClock): Promise<Outcome> {
+  async #fail(stage: PreparedStage, error: SwitchyardError, clock: AttemptClock, branch: boolean): Promise<Outcome> {
     const durationMs = performance.now() - clock.t0;
     const cancelled = error.code === 'CANCELLED' || (this.#signal.aborted && error.code === 'TIMEOUT');
-    await this.#recorder.record({
-      stageId: stage.id,
-      engine: stage.type,
-      status: cancelled ? 'cancelled' : 'failed',
-      attempts: clock.attempt,
-      startedAt: clock.startedAt.toISOString(),
-      endedAt: new Date().toISOString(),
-      durationMs,
-      error: serializeError(error),
-    });
+    await this.#recorder.record(
+      {
+        stageId: stage.id,
+        engine: stage.type,
+        status: cancelled ? 'cancelled' : 'failed',
+        attempts: clock.attempt,
+        startedAt: clock.startedAt.toISOString(),
+        endedAt: new Date().toISOString(),
+        durationMs,
+        error: serializeError(error),
+      },
+      { hold: !branch },
+    );
     return { status: cancelled ? 'cancelled' : 'failed', error };
   }
 
@@ -317,7 +334,7 @@ export class RunState {
     if (group.when || group.input) {
       const scope = this.#scope(input);
       try {
-        if (group.when && !(await group.when(scope, { signal: this.#signal }))) return await this.#skip(group.id, 'parallel', '`when` was false');
+        if (group.when && !(await group.when(scope, { signal: this.#signal }))) return await this.#skip(group.id, 'parallel', '`when` was false', false);
         if (group.input) input = await group.input(scope, { signal: this.#signal });
       } catch (thrown) {
         const error = toSwitchyardError(thrown, 'STAGE_FAILED');
@@ -331,7 +348,7 @@ export class RunState {
     const outcomes = await Promise.all(
       group.branches.map((branch) =>
         limit(async (): Promise<Outcome> => {
-          const record = this.#rerun.has(branch.id) ? undefined : records.get(branch.id);
+          const record = this.#rerun?.has(branch.id) ? undefined : records.get(branch.id);
           if (record?.status === 'completed') return { status: 'completed', output: record.output };
           if (record?.status === 'skipped') return { status: 'skipped' };
           if (this.#signal.aborted) return { status: 'cancelled', error: abortError(this.#signal) };
@@ -377,21 +394,24 @@ export class RunState {
       });
     }
     const hasOutput = completedCount > 0 || status === 'completed';
-    await this.#recorder.record({
-      stageId: group.id,
-      engine: 'parallel',
-      status,
-      attempts: 1,
-      startedAt: startedAt.toISOString(),
-      endedAt,
-      durationMs,
-      output,
-      ...(error ? { error: serializeError(error) } : {}),
-      reasons: [`fan-in of ${completedCount} of ${group.branches.length} branches`],
-      fanIn: true,
-      keepOutput: hasOutput,
-      passOn: hasOutput && (status === 'completed' || status === 'failed'),
-    });
+    await this.#recorder.record(
+      {
+        stageId: group.id,
+        engine: 'parallel',
+        status,
+        attempts: 1,
+        startedAt: startedAt.toISOString(),
+        endedAt,
+        durationMs,
+        output,
+        ...(error ? { error: serializeError(error) } : {}),
+        reasons: [`fan-in of ${completedCount} of ${group.branches.length} branches`],
+        fanIn: true,
+        keepOutput: hasOutput,
+        passOn: hasOutput && (status === 'completed' || status === 'failed'),
+      },
+      { hold: true },
+    );
     if (waiting) return { status: 'waiting', approval: waiting };
     if (cancelled) return { status: 'cancelled', error: cancelled };
     if (error) return { status: 'failed', error, output };

@@ -65,7 +65,21 @@ export async function registerStageSchedule(store: ScheduleSink, scope: StageSch
   return { registered: true, id, changed: !same };
 }
 
-/** `context.schedules` for one stage: registrations go to `store`. */
-export function stageSchedules(store: ScheduleSink, scope: StageScheduleScope): StageSchedules {
-  return { register: (request) => registerStageSchedule(store, scope, request) };
+/** `context.schedules` for one stage: registrations go to `store` (one small object per stage attempt). */
+export class StageScheduleRegistry implements StageSchedules, StageScheduleScope {
+  readonly #store: ScheduleSink;
+  readonly pipelineFile: string | undefined;
+  readonly pipelineName: string;
+  readonly stageId: string;
+
+  constructor(store: ScheduleSink, pipelineFile: string | undefined, pipelineName: string, stageId: string) {
+    this.#store = store;
+    this.pipelineFile = pipelineFile;
+    this.pipelineName = pipelineName;
+    this.stageId = stageId;
+  }
+
+  register(request: ScheduleRequest): Promise<ScheduleRegistration> {
+    return registerStageSchedule(this.#store, this, request);
+  }
 }

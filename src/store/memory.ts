@@ -2,7 +2,7 @@ import type { HistoryEntry } from '../adapter.js';
 import { SwitchyardError } from '../errors.js';
 import type { RunEvent } from '../events/types.js';
 import { SLOT_RETENTION_MS, assertOwner, assertScheduleId, assertTtl, normaliseSlot } from './leases.js';
-import type { AcquireLeaseOptions, ApprovalRecord, LeaseAcquisition, ListRunsOptions, RunLease, RunRecord, RunStore, ScheduleRecord, StageRecord } from './types.js';
+import type { AcquireLeaseOptions, ApprovalRecord, LeaseAcquisition, ListRunsOptions, RunCommit, RunLease, RunRecord, RunStore, ScheduleRecord, StageRecord } from './types.js';
 
 interface RunEntry {
   /** A private copy (JSON round trip): never shared with callers. */
@@ -89,6 +89,24 @@ export class MemoryRunStore implements RunStore {
 
   async saveApproval(approval: ApprovalRecord): Promise<void> {
     this.#entry(approval.runId).approvals.set(approval.stageId, JSON.stringify(approval));
+  }
+
+  /**
+   * A durable point, all or nothing as in a transaction: every run it names must exist before anything is kept.
+   * The writes go through this store's own methods, made at once in `RunCommit`'s order.
+   */
+  async commit(commit: RunCommit): Promise<void> {
+    this.#entry(commit.runId);
+    for (const event of commit.events ?? []) this.#entry(event.runId);
+    if (commit.approval) this.#entry(commit.approval.runId);
+    if (commit.stage) this.#entry(commit.stage.runId);
+    const writes: Promise<void>[] = [];
+    if (commit.stage) writes.push(this.saveStage(commit.stage));
+    for (const entry of commit.history ?? []) writes.push(this.appendHistory(commit.runId, entry));
+    if (commit.approval) writes.push(this.saveApproval(commit.approval));
+    if (commit.events?.length) writes.push(this.appendEvents(commit.events));
+    if (commit.run) writes.push(this.updateRun(commit.runId, commit.run));
+    await Promise.all(writes);
   }
 
   async listApprovals(runId: string): Promise<ApprovalRecord[]> {

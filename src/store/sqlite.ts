@@ -8,7 +8,7 @@ import type { RunEvent } from '../events/types.js';
 import { SCHEMA_SQL, SCHEMA_VERSION, migrateSqliteSchema } from './sqlite-schema.js';
 import { SqliteLeases } from './sqlite-leases.js';
 import { RUN_STORE_FILE } from './home.js';
-import type { AcquireLeaseOptions, ApprovalRecord, LeaseAcquisition, ListRunsOptions, RunLease, RunRecord, RunStore, ScheduleRecord, StageRecord } from './types.js';
+import type { AcquireLeaseOptions, ApprovalRecord, LeaseAcquisition, ListRunsOptions, RunCommit, RunLease, RunRecord, RunStore, ScheduleRecord, StageRecord } from './types.js';
 
 type Database = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
@@ -22,8 +22,8 @@ export class SqliteRunStore implements RunStore {
   readonly #db: Database;
   readonly #stmt: Record<string, Statement>;
   readonly #appendEvents: (events: readonly RunEvent[]) => void;
+  readonly #commit: BetterSqlite3.Transaction<(commit: RunCommit) => void>;
   readonly #leases: SqliteLeases;
-  #stageOrder = new Map<string, number>();
 
   constructor(db: Database, file: string) {
     this.#db = db;
@@ -45,10 +45,10 @@ export class SqliteRunStore implements RunStore {
       getRun: db.prepare('SELECT body FROM runs WHERE run_id = ?'),
       listRuns: db.prepare('SELECT body FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?'),
       listRunsByStatus: db.prepare('SELECT body FROM runs WHERE status = ? ORDER BY created_at DESC, rowid DESC LIMIT ?'),
+      // Stages keep the order they were first saved in (an update keeps `ord`), so `listStages` reads like the run.
       saveStage: db.prepare(
-        'INSERT INTO stages (run_id, stage_id, ord, body) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, stage_id) DO UPDATE SET body = excluded.body',
+        'INSERT INTO stages (run_id, stage_id, ord, body) VALUES (?, ?, (SELECT COALESCE(MAX(ord), -1) + 1 FROM stages WHERE run_id = ?), ?) ON CONFLICT (run_id, stage_id) DO UPDATE SET body = excluded.body',
       ),
-      maxStageOrd: db.prepare('SELECT COALESCE(MAX(ord), -1) AS ord FROM stages WHERE run_id = ?'),
       listStages: db.prepare('SELECT body FROM stages WHERE run_id = ? ORDER BY ord'),
       appendHistory: db.prepare('INSERT INTO history (run_id, seq, body) VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM history WHERE run_id = ?), ?)'),
       listHistory: db.prepare('SELECT body FROM history WHERE run_id = ? ORDER BY seq'),
@@ -67,6 +67,19 @@ export class SqliteRunStore implements RunStore {
     this.#appendEvents = db.transaction((events: readonly RunEvent[]) => {
       for (const event of events) appendEvent.run(event.runId, event.seq, event.type, JSON.stringify(event));
     });
+    const { saveStage, appendHistory, saveApproval } = this.#stmt as Record<'saveStage' | 'appendHistory' | 'saveApproval', Statement>;
+    // A durable point of a run in one transaction: one commit to the WAL, however many records it holds.
+    const runExists = db.prepare('SELECT 1 FROM runs WHERE run_id = ?').pluck();
+    this.#commit = db.transaction((commit: RunCommit) => {
+      const { runId } = commit;
+      // all or nothing: a durable point of a run that does not exist keeps nothing (the run patch checks it itself)
+      if (!commit.run && runExists.get(runId) === undefined) throw new SwitchyardError('NOT_FOUND', `no run ${runId}`, { details: { runId } });
+      if (commit.stage) saveStage.run(commit.stage.runId, commit.stage.stageId, commit.stage.runId, JSON.stringify(commit.stage));
+      for (const entry of commit.history ?? []) appendHistory.run(runId, runId, JSON.stringify(entry));
+      if (commit.approval) saveApproval.run(commit.approval.runId, commit.approval.stageId, JSON.stringify(commit.approval));
+      for (const event of commit.events ?? []) appendEvent.run(event.runId, event.seq, event.type, JSON.stringify(event));
+      if (commit.run) this.#updateRunSync(runId, commit.run);
+    });
   }
 
   async createRun(run: RunRecord): Promise<void> {
@@ -81,13 +94,16 @@ export class SqliteRunStore implements RunStore {
   }
 
   async updateRun(runId: string, patch: Partial<Omit<RunRecord, 'runId'>>): Promise<void> {
-    const update = this.#db.transaction(() => {
-      const current = this.#getRunSync(runId);
-      if (!current) throw new SwitchyardError('NOT_FOUND', `no run ${runId}`, { details: { runId } });
-      const next: RunRecord = { ...current, ...patch, runId, updatedAt: patch.updatedAt ?? new Date().toISOString() };
-      this.#stmt.updateRun!.run(next.status, next.updatedAt, JSON.stringify(next), runId);
-    });
+    const update = this.#db.transaction(() => this.#updateRunSync(runId, patch));
     update.immediate();
+  }
+
+  /** Read, merge, write: inside a transaction, so no other writer comes between. */
+  #updateRunSync(runId: string, patch: Partial<Omit<RunRecord, 'runId'>>): void {
+    const current = this.#getRunSync(runId);
+    if (!current) throw new SwitchyardError('NOT_FOUND', `no run ${runId}`, { details: { runId } });
+    const next: RunRecord = { ...current, ...patch, runId, updatedAt: patch.updatedAt ?? new Date().toISOString() };
+    this.#stmt.updateRun!.run(next.status, next.updatedAt, JSON.stringify(next), runId);
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -106,14 +122,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   async saveStage(stage: StageRecord): Promise<void> {
-    // Stages keep the order they were first saved in, so `listStages` reads like the run.
-    const key = `${stage.runId}\u0000${stage.stageId}`;
-    let ord = this.#stageOrder.get(key);
-    if (ord === undefined) {
-      ord = (this.#stmt.maxStageOrd!.get(stage.runId) as { ord: number }).ord + 1;
-      this.#stageOrder.set(key, ord);
-    }
-    this.#stmt.saveStage!.run(stage.runId, stage.stageId, ord, JSON.stringify(stage));
+    this.#stmt.saveStage!.run(stage.runId, stage.stageId, stage.runId, JSON.stringify(stage));
   }
 
   async listStages(runId: string): Promise<StageRecord[]> {
@@ -143,6 +152,11 @@ export class SqliteRunStore implements RunStore {
 
   async saveApproval(approval: ApprovalRecord): Promise<void> {
     this.#stmt.saveApproval!.run(approval.runId, approval.stageId, JSON.stringify(approval));
+  }
+
+  /** A durable point of a run (stage record, history, approval, events, run patch), all or nothing. */
+  async commit(commit: RunCommit): Promise<void> {
+    this.#commit.immediate(commit);
   }
 
   async listApprovals(runId: string): Promise<ApprovalRecord[]> {

@@ -73,6 +73,20 @@ export interface ScheduleRecord {
   readonly nextRunAt?: string;
 }
 
+/**
+ * One durable point of a run (a stage ended, or the run did): everything the hub writes there, in one call, so a
+ * store can make it one transaction. Written in this order: the stage record, the history entries, the approval,
+ * the events, then the run patch (as `updateRun`).
+ */
+export interface RunCommit {
+  readonly runId: string;
+  readonly stage?: StageRecord;
+  readonly history?: readonly HistoryEntry[];
+  readonly approval?: ApprovalRecord;
+  readonly events?: readonly RunEvent[];
+  readonly run?: Partial<Omit<RunRecord, 'runId'>>;
+}
+
 export interface ListRunsOptions {
   readonly limit?: number;
   readonly status?: RunStatus;
@@ -155,6 +169,12 @@ export interface RunStore {
    * Claims older than 7 days before a newer claim of the same schedule are pruned.
    */
   claimScheduleSlot(scheduleId: string, slot: string, owner: string): Promise<boolean>;
+
+  /**
+   * Writes a durable point all or nothing (one transaction for SQLite). Optional: without it the hub makes the same
+   * writes with the single-record calls (`commitRun` in src/store/commit.ts).
+   */
+  commit?(commit: RunCommit): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../adapter.js';
 import type { RunEvent } from '../../events/types.js';
-import type { RunRecord, RunStore, ScheduleRecord } from '../../store/types.js';
+import { commitRun } from '../../store/commit.js';
+import type { RunCommit, RunRecord, RunStore, ScheduleRecord } from '../../store/types.js';
 
 export interface StoreConformanceOptions {
   /** A fresh, empty store. */
@@ -151,6 +152,48 @@ export function describeStoreConformance(name: string, options: StoreConformance
       await store.saveApproval(decided);
       expect(await store.listApprovals('r1')).toEqual([decided]);
       expect(await store.listApprovals('other')).toEqual([]);
+    });
+
+    it('commits a durable point: stage record, history, approval, events and run patch in one call (commitRun without `commit`)', async () => {
+      const store = await fresh();
+      await store.createRun(runRecord('r1'));
+      const approval = { runId: 'r1', stageId: 'b', approval: { point: 'gate', message: 'ok?' }, createdAt: at(2) };
+      const first: RunCommit = {
+        runId: 'r1',
+        stage: { runId: 'r1', stageId: 'a', engine: 'agno', status: 'completed', attempts: 1, output: { n: 1 } },
+        history: [history('a')],
+        events: [event('r1', 2), event('r1', 1)],
+        run: { data: { k: 1 } },
+      };
+      await commitRun(store, first);
+      await commitRun(store, {
+        runId: 'r1',
+        stage: { runId: 'r1', stageId: 'b', engine: 'agno', status: 'waiting', attempts: 1 },
+        history: [history('b', 'waiting'), history('b', 'decision')],
+        approval,
+        events: [event('r1', 3)],
+        run: { status: 'waiting', output: 'partial' },
+      });
+      expect((await store.listStages('r1')).map((s) => [s.stageId, s.status])).toEqual([['a', 'completed'], ['b', 'waiting']]);
+      expect((await store.listHistory('r1')).map((h) => [h.stageId, h.outcome])).toEqual([['a', 'completed'], ['b', 'waiting'], ['b', 'decision']]);
+      expect(await store.listApprovals('r1')).toEqual([approval]);
+      expect((await store.listEvents('r1')).map((e) => e.seq)).toEqual([1, 2, 3]);
+      expect(await store.getRun('r1')).toMatchObject({ status: 'waiting', output: 'partial', data: { k: 1 }, input: { q: 1 } });
+      // a stage committed again is updated in place and keeps its position
+      await commitRun(store, { runId: 'r1', stage: { runId: 'r1', stageId: 'a', engine: 'agno', status: 'failed', attempts: 2 } });
+      expect((await store.listStages('r1')).map((s) => [s.stageId, s.status])).toEqual([['a', 'failed'], ['b', 'waiting']]);
+    });
+
+    it('commit keeps nothing when the run does not exist', async () => {
+      const store = await fresh();
+      if (typeof store.commit !== 'function') return; // without `commit` the hub writes one record at a time
+      await expect(store.commit({ runId: 'ghost', stage: { runId: 'ghost', stageId: 'a', engine: 'agno', status: 'completed', attempts: 1 }, history: [history('a')], events: [event('ghost', 1)] })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+      });
+      await expect(store.commit({ runId: 'ghost', history: [history('a')], run: { status: 'completed' } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect(await store.listStages('ghost')).toEqual([]);
+      expect(await store.listHistory('ghost')).toEqual([]);
+      expect(await store.listEvents('ghost')).toEqual([]);
     });
 
     it('saves, lists, replaces and removes schedules', async () => {
