@@ -13,6 +13,9 @@ export default defineConfig({
     ],
   },
   test: {
+    // Processes the tests start (`node --import tsx ...`, often from a temporary folder) resolve `switchyard/*` to the
+    // sources through this tsconfig's paths, as the tests themselves do, never to a stale build.
+    env: { TSX_TSCONFIG_PATH: here('./tsconfig.json') },
     testTimeout: 30_000,
     hookTimeout: 600_000,
     pool: 'forks',

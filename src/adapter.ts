@@ -64,6 +64,11 @@ export interface StageContext {
   readonly home: string;
   /** Directory the pipeline file lives in (or the working directory for code pipelines); relative paths resolve from here. */
   readonly baseDir: string;
+  /**
+   * The folders the operator allows documents to be read from (absolute): the hub's `documentRoots` option or
+   * `SWITCHYARD_DOCUMENT_ROOTS`, else the pipeline's folder. A task may narrow them, never widen them.
+   */
+  readonly documentRoots: readonly string[];
   /** Set when the run is resumed after a human decision on this stage's pending approval. */
   readonly approval?: ApprovalDecision;
   /**

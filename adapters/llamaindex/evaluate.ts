@@ -130,6 +130,7 @@ function stageContext(baseDir: string, home: string): StageContext {
     emit: () => undefined,
     home,
     baseDir,
+    documentRoots: [baseDir],
     resources: new Resources(),
     schedules: { register: async () => ({ registered: false, reason: 'a retrieval evaluation runs no pipeline' }) },
   };

@@ -19,9 +19,18 @@ export interface ResolvedFile {
 
 export interface ResolveOptions {
   readonly baseDir: string;
-  /** Extra allowed roots (absolute or relative to baseDir). */
-  readonly roots?: readonly string[];
+  /** The roots the operator allows (absolute, or relative to baseDir): the stage context's `documentRoots` and the adapter's own. */
+  readonly roots: readonly string[];
+  /** A task's own roots: they narrow the allowed ones (each must lie inside one), never widen them. */
+  readonly narrow?: readonly string[];
   readonly maxFileBytes: number;
+}
+
+interface Roots {
+  /** Real paths (links resolved). */
+  readonly real: string[];
+  /** The same roots as written, resolved from baseDir, for refusing `..` before touching the file system. */
+  readonly lexical: string[];
 }
 
 const GLOB_CHARS = /[*?[\]{}]/;
@@ -31,17 +40,41 @@ function inside(root: string, path: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
 }
 
-/** The allowed roots as real paths: the pipeline's directory plus configured roots (missing roots are skipped). */
-export async function allowedRoots(baseDir: string, roots: readonly string[] = []): Promise<string[]> {
-  const out: string[] = [];
-  for (const root of [baseDir, ...roots]) {
+async function realRoots(baseDir: string, roots: readonly string[]): Promise<Roots> {
+  const real: string[] = [];
+  const lexical: string[] = [];
+  for (const root of roots) {
     try {
-      out.push(await realpath(resolve(baseDir, root)));
+      real.push(await realpath(resolve(baseDir, root)));
+      lexical.push(resolve(baseDir, root));
     } catch {
       // a configured root that does not exist allows nothing
     }
   }
-  return out;
+  return { real, lexical };
+}
+
+/**
+ * The roots documents may come from: the operator's (`roots`), or, when the task names its own (`narrow`), those of
+ * them that lie inside an operator root. A task root outside every operator root is a problem and allows nothing, so
+ * a pipeline can narrow its sandbox but never widen it.
+ */
+export async function allowedRoots(baseDir: string, roots: readonly string[], narrow?: readonly string[]): Promise<Roots & { problems: FileProblem[] }> {
+  const operator = await realRoots(baseDir, roots);
+  if (narrow === undefined || narrow.length === 0) return { ...operator, problems: [] };
+  const own = await realRoots(baseDir, narrow);
+  const real: string[] = [];
+  const lexical: string[] = [];
+  const problems: FileProblem[] = [];
+  for (const [i, root] of own.real.entries()) {
+    if (operator.real.some((allowed) => inside(allowed, root))) {
+      real.push(root);
+      lexical.push(own.lexical[i]!);
+    } else {
+      problems.push({ file: root, code: 'OUTSIDE_ROOTS', message: `task.roots: ${root} is outside the document roots the operator allows (${operator.real.join(', ')}); a task may only narrow them` });
+    }
+  }
+  return { real, lexical, problems };
 }
 
 /**
@@ -50,9 +83,10 @@ export async function allowedRoots(baseDir: string, roots: readonly string[] = [
  * file among many does not lose the rest.
  */
 export async function resolveDocuments(patterns: readonly string[], options: ResolveOptions): Promise<{ files: ResolvedFile[]; problems: FileProblem[] }> {
-  const roots = await allowedRoots(options.baseDir, options.roots);
+  const allowed = await allowedRoots(options.baseDir, options.roots, options.narrow);
+  const roots = allowed.real;
   const files: ResolvedFile[] = [];
-  const problems: FileProblem[] = [];
+  const problems: FileProblem[] = [...allowed.problems];
   const seen = new Set<string>();
   for (const pattern of patterns) {
     const candidates: string[] = [];
@@ -70,7 +104,7 @@ export async function resolveDocuments(patterns: readonly string[], options: Res
       candidates.push(resolve(options.baseDir, pattern));
     }
     for (const candidate of candidates) {
-      const result = await checkFile(candidate, pattern, roots, options);
+      const result = await checkFile(candidate, pattern, allowed, options.maxFileBytes);
       if ('code' in result) problems.push(result);
       else if (!seen.has(result.path)) {
         seen.add(result.path);
@@ -88,11 +122,11 @@ function lexicalBase(pattern: string): string {
   return (index < 0 ? parts : parts.slice(0, index)).join('/') || '/';
 }
 
-async function checkFile(candidate: string, shown: string, roots: readonly string[], options: ResolveOptions): Promise<ResolvedFile | FileProblem> {
+async function checkFile(candidate: string, shown: string, allowed: Roots, maxFileBytes: number): Promise<ResolvedFile | FileProblem> {
   const name = GLOB_CHARS.test(shown) ? candidate : shown;
+  const roots = allowed.real;
   // `..` escapes are refused before touching the file system; links are caught below by realpath.
-  const lexicalRoots = [resolve(options.baseDir), ...(options.roots ?? []).map((r) => resolve(options.baseDir, r))];
-  if (![...lexicalRoots, ...roots].some((root) => inside(root, candidate))) {
+  if (![...allowed.lexical, ...roots].some((root) => inside(root, candidate))) {
     return { file: name, code: 'OUTSIDE_ROOTS', message: `${name}: outside the allowed roots (${roots.join(', ')})` };
   }
   let real: string;
@@ -112,8 +146,8 @@ async function checkFile(candidate: string, shown: string, roots: readonly strin
     return { file: name, code: 'UNREADABLE', message: `${name}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
   }
   if (!info.isFile()) return { file: name, code: 'NOT_A_FILE', message: `${name}: not a regular file` };
-  if (info.size > options.maxFileBytes) {
-    return { file: name, code: 'TOO_LARGE', message: `${name}: ${info.size} bytes is over the limit of ${options.maxFileBytes} bytes (maxFileBytes)` };
+  if (info.size > maxFileBytes) {
+    return { file: name, code: 'TOO_LARGE', message: `${name}: ${info.size} bytes is over the limit of ${maxFileBytes} bytes (maxFileBytes)` };
   }
   return { path: real, display: relative(root, real) || real, bytes: info.size };
 }

@@ -63,7 +63,7 @@ interface RunState {
 
 export interface RagRunOptions {
   readonly settings: ResolvedSettings;
-  readonly stage: Pick<StageContext, 'signal' | 'emit' | 'home' | 'baseDir'>;
+  readonly stage: Pick<StageContext, 'signal' | 'emit' | 'home' | 'baseDir' | 'documentRoots'>;
   /** Emit `ingest.progress` every this many documents (default: about 20 updates per run). */
   readonly progressEvery?: number;
   /** Injected for tests and benches; default: the configured endpoint, or none. */
@@ -117,7 +117,9 @@ export async function runRagWorkflow(request: RagRequest, options: RagRunOptions
         emit('index.loaded', `loaded index ${req.index} (${state.stored!.chunks.length} chunks)`, { index: req.index, chunks: state.stored!.chunks.length });
         return ev.indexed.with({ corpus: corpusOf(state.stored!) });
       }
-      const { files, problems } = await resolveDocuments(req.docs, { baseDir: stage.baseDir, roots: settings.roots, maxFileBytes: settings.maxFileBytes });
+      const roots = [...stage.documentRoots, ...settings.roots];
+      const narrow = settings.narrowRoots ? { narrow: settings.narrowRoots } : {};
+      const { files, problems } = await resolveDocuments(req.docs, { baseDir: stage.baseDir, roots, ...narrow, maxFileBytes: settings.maxFileBytes });
       state.problems.push(...problems);
       emit('load.started', `loading ${files.length} document(s)`, { files: files.length, problems: problems.length }, { done: 0, total: files.length, unit: 'documents' });
       const n = every(files.length);

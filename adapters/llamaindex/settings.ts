@@ -33,7 +33,10 @@ export interface LlamaindexAdapterOptions {
    * OPENAI_API_KEY / OPENAI_BASE_URL, OLLAMA_HOST); `false` disables.
    */
   readonly llm?: ChatModelSetting;
-  /** Extra directories documents may be read from, for every task (the pipeline's directory is always allowed). */
+  /**
+   * Extra directories documents may be read from, for every task, beside the operator's document roots that each stage
+   * context carries (`documentRoots`: the hub's option or SWITCHYARD_DOCUMENT_ROOTS, else the pipeline's folder).
+   */
   readonly roots?: readonly string[];
   /** Task defaults (a task's own fields win). */
   readonly defaults?: RetrievalOptions;
@@ -51,7 +54,10 @@ export interface ResolvedSettings {
   readonly retriever: 'auto' | 'lexical' | 'embedding' | 'hybrid';
   readonly answer: 'auto' | 'extractive' | 'llm';
   readonly maxFileBytes: number;
+  /** The adapter's own extra roots and its defaults' (operator code). */
   readonly roots: readonly string[];
+  /** The task's own roots, from the pipeline: they can only narrow the allowed ones. */
+  readonly narrowRoots: readonly string[] | undefined;
   readonly onProblem: 'warn' | 'fail';
   readonly csvValues: 'typed' | 'strings';
   readonly embeddings: Required<Pick<EndpointConfig, 'model'>> & EndpointConfig | undefined;
@@ -95,7 +101,8 @@ export function resolveSettings(task: RetrievalOptions, options: LlamaindexAdapt
     retriever: task.retriever ?? d.retriever ?? 'auto',
     answer: task.answer ?? d.answer ?? 'auto',
     maxFileBytes: task.maxFileBytes ?? d.maxFileBytes ?? DEFAULTS.maxFileBytes,
-    roots: [...(options.roots ?? []), ...(d.roots ?? []), ...(task.roots ?? [])],
+    roots: [...(options.roots ?? []), ...(d.roots ?? [])],
+    narrowRoots: task.roots,
     onProblem: task.onProblem ?? d.onProblem ?? 'warn',
     csvValues: task.csvValues ?? d.csvValues ?? 'typed',
     embeddings: embeddingsEndpoint(options.embeddings, env),

@@ -1,3 +1,4 @@
+import { delimiter, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.js';
 import { reportError } from './output.js';
@@ -14,7 +15,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('Route each stage of a multi-stage AI pipeline to the orchestration engine that fits it.')
     .version(await readVersion(), '-V, --version')
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .option('--module-root <dir>', "trust the modules in DIR besides each pipeline's own folder (repeatable; also SWITCHYARD_MODULE_ROOTS)", collect, [])
+    .option('--document-root <dir>', "let stages read documents in DIR instead of only the pipeline's folder (repeatable; also SWITCHYARD_DOCUMENT_ROOTS)", collect, [])
     .addHelpText('after', EXAMPLES);
+  // The operator's sandboxes, given as flags, reach every command (and the library) as their environment variables.
+  const savedRoots = { modules: process.env.SWITCHYARD_MODULE_ROOTS, documents: process.env.SWITCHYARD_DOCUMENT_ROOTS };
+  program.hook('preAction', () => {
+    const { moduleRoot, documentRoot } = program.opts<{ moduleRoot: string[]; documentRoot: string[] }>();
+    if (moduleRoot.length) process.env.SWITCHYARD_MODULE_ROOTS = [...moduleRoot.map((d) => resolve(d)), ...(savedRoots.modules ? [savedRoots.modules] : [])].join(delimiter);
+    if (documentRoot.length) process.env.SWITCHYARD_DOCUMENT_ROOTS = [...documentRoot.map((d) => resolve(d)), ...(savedRoots.documents ? [savedRoots.documents] : [])].join(delimiter);
+  });
 
   let exitCode = 0;
   const setExitCode = (code: number) => {
@@ -36,7 +46,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     return reportError(error);
   } finally {
     restoreWarnings();
+    restoreEnv('SWITCHYARD_MODULE_ROOTS', savedRoots.modules);
+    restoreEnv('SWITCHYARD_DOCUMENT_ROOTS', savedRoots.documents);
   }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
 }
 
 const EXAMPLES = `
@@ -49,7 +70,9 @@ Examples:
   $ switchyard schedule add examples/scheduled-etl/pipeline.yaml --cron "0 2 * * *" --tz Europe/Paris
 
 Every command takes --help (with examples) and --json. Exit codes: 0 ok, 1 a run failed, 2 bad input.
-Files live in ./.switchyard (set SWITCHYARD_HOME to move them).`;
+Files live in ./.switchyard (set SWITCHYARD_HOME to move them).
+Pipelines are untrusted input: modules load only from the pipeline's folder or --module-root, documents are read only
+inside the pipeline's folder or --document-root (see SECURITY.md).`;
 
 /**
  * Commander's own errors (unknown option, missing argument, unknown command) as one line with a pointer to

@@ -16,6 +16,7 @@ import { NEVER_ABORTED } from '../abort.js';
 import type { PipelineResult, RunOptions } from './result.js';
 import { RunState, serializeError } from './run.js';
 import { isProcessAlive } from './run-status.js';
+import { resolveOperatorRoots, type OperatorRoots } from './roots.js';
 import type { Pipeline, StageSpec } from './schema.js';
 import { isPreparedPipeline, preparePipeline, type PreparedPipeline } from './validate.js';
 
@@ -38,6 +39,16 @@ export interface HybridOrchestratorOptions {
    * the default. A pipeline file cannot change them.
    */
   readonly expressionLimits?: Partial<ExpressionLimits>;
+  /**
+   * Folders whose `modules:` are trusted besides each pipeline's own folder (default `SWITCHYARD_MODULE_ROOTS`).
+   * A module is code: a pipeline file can never add a root.
+   */
+  readonly moduleRoots?: readonly string[];
+  /**
+   * Folders stages may read documents from (default `SWITCHYARD_DOCUMENT_ROOTS`, else each pipeline's own folder).
+   * A pipeline may narrow them (a task's `roots`), never widen them.
+   */
+  readonly documentRoots?: readonly string[];
 }
 
 /**
@@ -88,6 +99,7 @@ export class HybridOrchestrator {
   readonly #resources: ResourceRegistry | undefined;
   readonly #sinks: readonly EventSink[];
   readonly #expressionLimits: ExpressionLimits;
+  readonly #roots: OperatorRoots;
   #store: RunStore | undefined;
   #opening: Promise<RunStore> | undefined;
   readonly #ownsStore: boolean;
@@ -98,6 +110,7 @@ export class HybridOrchestrator {
     this.#resources = options.resources;
     this.#sinks = options.sinks ?? [];
     this.#expressionLimits = resolveExpressionLimits(options.expressionLimits);
+    this.#roots = resolveOperatorRoots(options);
     this.#store = options.store;
     this.#ownsStore = options.store === undefined;
   }
@@ -322,8 +335,8 @@ export class HybridOrchestrator {
   }
 
   /** What every validation gets from the hub: its resources and the expression limits. */
-  #resourceOption(): { resources?: ResourceRegistry; expressionLimits: ExpressionLimits } {
-    return { ...(this.#resources ? { resources: this.#resources } : {}), expressionLimits: this.#expressionLimits };
+  #resourceOption(): { resources?: ResourceRegistry; expressionLimits: ExpressionLimits } & OperatorRoots {
+    return { ...(this.#resources ? { resources: this.#resources } : {}), expressionLimits: this.#expressionLimits, ...this.#roots };
   }
 }
 

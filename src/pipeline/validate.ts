@@ -8,6 +8,7 @@ import { chooseAutoEngine, decideEngine, type AutoDecision, type AutoStageHints 
 import { resolveExpressionLimits, toEvaluator, type Evaluator, type ExpressionLimits } from './expressions.js';
 import { didYouMean, firstIssue, issueToError, issuesToErrors, joinPath, keysAt, pipelineError, unknownKeyError } from './issues.js';
 import { loadModules } from './modules.js';
+import { documentRootsFromEnv } from './roots.js';
 import { onFailureSchema, parallelGroupSchema, pipelineSchema, stageSchema, type OnFailure, type RetryPolicy } from './schema.js';
 
 export interface PreparedStage {
@@ -56,6 +57,8 @@ export interface PreparedPipeline {
   /** The document as given, for the run store (functions are dropped when it is serialised). */
   readonly document: Record<string, unknown>;
   readonly baseDir: string;
+  /** Where its stages may read documents: the operator's document roots, else its own folder. */
+  readonly documentRoots: readonly string[];
   readonly file?: string;
   readonly resources: ResourceRegistry;
   readonly deadlineMs?: number;
@@ -72,6 +75,10 @@ export interface ValidateOptions {
   readonly file?: string;
   /** The operator's budgets for the pipeline's JSONata expressions (else the environment, then the defaults). */
   readonly expressionLimits?: Partial<ExpressionLimits>;
+  /** Folders the operator trusts modules from besides the pipeline's own (default: SWITCHYARD_MODULE_ROOTS). */
+  readonly moduleRoots?: readonly string[];
+  /** Folders the operator allows documents from (default: SWITCHYARD_DOCUMENT_ROOTS, else the pipeline's folder). */
+  readonly documentRoots?: readonly string[];
 }
 
 const PIPELINE_KEYS = Object.keys(pipelineSchema.shape);
@@ -204,7 +211,7 @@ async function prepare(doc: unknown, options: ValidateOptions, problems: Problem
   const resources = new Resources(options.resources);
   let complete = !badTop.has('modules');
   const modules = badTop.has('modules') ? undefined : (record.modules as string[] | undefined);
-  if (modules?.length && (await problems.checkAsync(() => loadModules(modules, baseDir, resources).then(() => true))) !== true) complete = false;
+  if (modules?.length && (await problems.checkAsync(() => loadModules(modules, baseDir, resources, options.moduleRoots).then(() => true))) !== true) complete = false;
   for (const name of resources.names('adapter')) {
     const adapter = resources.get<OrchestratorAdapter>('adapter', name);
     if (adapter && typeof adapter.execute === 'function') registry.register(name, adapter);
@@ -383,6 +390,7 @@ async function prepare(doc: unknown, options: ValidateOptions, problems: Problem
     steps,
     document: doc as Record<string, unknown>,
     baseDir,
+    documentRoots: options.documentRoots ?? documentRootsFromEnv() ?? [baseDir],
     ...(options.file ? { file: options.file } : {}),
     resources,
     ...(pipeline.deadlineMs ? { deadlineMs: pipeline.deadlineMs } : {}),

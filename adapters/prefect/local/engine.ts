@@ -250,6 +250,7 @@ function withSignal(context: StageContext, signal: AbortSignal): StageContext {
     emit: (event) => context.emit(event),
     home: context.home,
     baseDir: context.baseDir,
+    documentRoots: context.documentRoots,
     resources: context.resources,
     schedules: context.schedules,
     ...(context.approval ? { approval: context.approval } : {}),

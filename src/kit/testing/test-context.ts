@@ -15,6 +15,8 @@ export interface TestContextOptions {
   readonly signal?: AbortSignal;
   readonly home?: string;
   readonly baseDir?: string;
+  /** Default: the base folder. */
+  readonly documentRoots?: readonly string[];
   readonly resources?: ResourceRegistry;
   readonly history?: HistoryEntry[];
   readonly approval?: ApprovalDecision;
@@ -84,6 +86,7 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
     },
     home: options.home ?? resolve('.switchyard'),
     baseDir: options.baseDir ?? process.cwd(),
+    documentRoots: options.documentRoots ?? [options.baseDir ?? process.cwd()],
     resources: options.resources ?? new Resources(),
     schedules: createTestSchedules({ ...(options.pipelineFile === undefined ? {} : { pipelineFile: options.pipelineFile }), pipelineName, stageId }),
     ...(options.approval ? { approval: options.approval } : {}),

@@ -16,8 +16,8 @@ describe('llamaindex documents: readers, globs and allowed roots', () => {
   let base: string;
   let outside: string;
   const adapter = createAdapter({ embeddings: false, llm: false });
-  const run = (task: unknown, opts: { maxFileBytes?: number } = {}) =>
-    adapter.execute(adapter.taskSchema.parse({ ...(task as object), ...opts }), createTestContext({ baseDir: base, home: join(base, '.switchyard') })) as Promise<Analysis>;
+  const run = (task: unknown, opts: { maxFileBytes?: number } = {}, documentRoots?: string[]) =>
+    adapter.execute(adapter.taskSchema.parse({ ...(task as object), ...opts }), createTestContext({ baseDir: base, home: join(base, '.switchyard'), ...(documentRoots ? { documentRoots } : {}) })) as Promise<Analysis>;
 
   beforeAll(async () => {
     base = await tempDir();
@@ -59,9 +59,21 @@ describe('llamaindex documents: readers, globs and allowed roots', () => {
     await expect(run({ type: 'document_analysis', docs: ['docs/link-out.txt'] })).rejects.toMatchObject({ message: expect.stringContaining('docs/link-out.txt: resolves to') });
   });
 
-  it('allows configured extra roots', async () => {
-    const out = await run({ type: 'document_analysis', docs: [join(outside, 'secret.txt')], roots: [outside] });
+  it('allows the extra roots the operator configured (the stage context\'s documentRoots)', async () => {
+    const out = await run({ type: 'document_analysis', docs: [join(outside, 'secret.txt')] }, {}, [base, outside]);
     expect(out.documents).toHaveLength(1);
+  });
+
+  it('a task cannot widen its document roots, only narrow them', async () => {
+    // roots: ['/'] from the pipeline is refused: the operator allowed only the pipeline's folder
+    const widened = run({ type: 'document_analysis', docs: [join(outside, 'secret.txt')], roots: ['/', outside] });
+    await expect(widened).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('task.roots: / is outside the document roots the operator allows') });
+    await expect(widened).rejects.toMatchObject({ message: expect.not.stringContaining('swordfish') });
+    // narrowing to docs/ still reads docs/notes.txt, and refuses a file beside it outside docs/
+    await writeFile(join(base, 'beside.txt'), 'Not inside the narrowed root.');
+    const narrowed = await run({ type: 'document_analysis', docs: ['docs/notes.txt', 'beside.txt'], roots: ['docs'] });
+    expect(narrowed.documents.map((d) => d.source)).toEqual(['notes.txt']);
+    expect(narrowed.problems.map((p) => p.code)).toEqual(['OUTSIDE_ROOTS']);
   });
 
   it('reports one bad file among many without losing the rest', async () => {
