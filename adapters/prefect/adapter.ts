@@ -66,6 +66,7 @@ export function createPrefectAdapter(options: PrefectAdapterOptions = {}): Orche
     report: ReportOption | undefined,
     context: StageContext,
     etlSources?: ScheduledEtlTask['sources'],
+    csvValues?: ScheduledEtlTask['csvValues'],
   ): Promise<DagResult> => {
     const [{ runDag }, { resolveHandler }, etl] = await Promise.all([import('./local/engine.js'), import('switchyard/adapter-kit'), import('./local/etl.js')]);
     const path = `${context.stageId}.nodes`;
@@ -73,7 +74,7 @@ export function createPrefectAdapter(options: PrefectAdapterOptions = {}): Orche
     const handlers = dag.ids.map((id, i) => {
       const binding = dag.bindings[i] ?? id;
       if (etlSources && typeof binding === 'string' && !isRegistered(context, binding)) {
-        const builtin = etl.builtinEtlHandler(binding, etlSources);
+        const builtin = etl.builtinEtlHandler(binding, etlSources, csvValues === undefined ? {} : { csvValues });
         if (builtin) return builtin;
       }
       return resolveHandler(binding, context.resources, `${path}[${i}]`);
@@ -127,7 +128,7 @@ export function createPrefectAdapter(options: PrefectAdapterOptions = {}): Orche
     const schedule = task.register === false ? undefined : await registerEtlSchedule(task, context);
     const { nextRunAt } = await import('switchyard/adapter-kit');
     const input = task.input !== undefined ? task.input : context.input;
-    const result = await runNodes(task.nodes ?? DEFAULT_ETL_NODES, task, input, task.report, context, task.sources ?? []);
+    const result = await runNodes(task.nodes ?? DEFAULT_ETL_NODES, task, input, task.report, context, task.sources ?? [], task.csvValues);
     return {
       ...result,
       schedule: {

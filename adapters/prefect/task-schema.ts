@@ -125,6 +125,8 @@ export const scheduledEtlTaskSchema = z
     /** IANA time zone for the cron expression; default UTC. */
     timezone: z.string().min(1).optional(),
     sources: z.array(etlSourceSchema).optional(),
+    /** CSV sources: `typed` (default) casts numbers and booleans that read back exactly as written; `strings` keeps every cell as written. */
+    csvValues: z.enum(['typed', 'strings']).optional(),
     /** ETL nodes; default `extract -> transform -> load -> verify` with built-in fallbacks for unregistered names. */
     nodes: z.array(dagNodeSchema).min(1).optional(),
     concurrency: z.number().int().positive().optional(),

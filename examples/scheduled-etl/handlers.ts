@@ -1,7 +1,7 @@
 /** DAG task handlers for the `report` stage. Each gets `{ input, deps }`: the stage input and its dependencies' outputs. */
 import type { ResourceRegistry } from 'switchyard';
 
-interface Order { id: string; customer: string; total: string }
+interface Order { id: number; customer: string; total: number }
 interface Customer { id: string; name: string }
 interface EtlOutput { outputs: { extract: { orders: Order[]; customers: Customer[] } } }
 interface NodeInput<D = Record<string, unknown>> { input: EtlOutput; deps: D }

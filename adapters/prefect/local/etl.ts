@@ -11,10 +11,10 @@ import type { DagNodeInput } from './engine.js';
  * registered under that name: extract reads the sources, transform passes records through,
  * load writes them as JSON under `<home>/etl/`, verify checks the count that landed.
  */
-export function builtinEtlHandler(name: string, sources: readonly EtlSource[]): Handler | undefined {
+export function builtinEtlHandler(name: string, sources: readonly EtlSource[], options: EtlOptions = {}): Handler | undefined {
   switch (name) {
     case 'extract':
-      return (_input, context) => extractSources(sources, context);
+      return (_input, context) => extractSources(sources, context, options.csvValues ?? 'typed');
     case 'transform':
       return (input) => firstDep(input as DagNodeInput);
     case 'load':
@@ -31,17 +31,22 @@ function firstDep(input: DagNodeInput): unknown {
   return values.length === 1 ? values[0] : input.deps;
 }
 
-async function extractSources(sources: readonly EtlSource[], context: StageContext): Promise<Record<string, unknown[]>> {
+export interface EtlOptions {
+  /** CSV sources: `typed` (default) casts numbers and booleans; `strings` keeps every cell as written. */
+  readonly csvValues?: 'typed' | 'strings';
+}
+
+async function extractSources(sources: readonly EtlSource[], context: StageContext, csvValues: 'typed' | 'strings'): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const [i, source] of sources.entries()) {
     const spec = typeof source === 'string' ? { path: source } : source;
     const name = spec.name ?? (spec.path ? basename(spec.path, extname(spec.path)) : `source${i + 1}`);
-    out[name] = spec.records ?? (await readRecords(resolve(context.baseDir, spec.path!), `sources[${i}]`));
+    out[name] = spec.records ?? (await readRecords(resolve(context.baseDir, spec.path!), `sources[${i}]`, csvValues));
   }
   return out;
 }
 
-async function readRecords(file: string, path: string): Promise<unknown[]> {
+async function readRecords(file: string, path: string, csvValues: 'typed' | 'strings'): Promise<unknown[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -56,7 +61,8 @@ async function readRecords(file: string, path: string): Promise<unknown[]> {
   if (ext === '.jsonl' || ext === '.ndjson') return text.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as unknown);
   if (ext === '.csv') {
     const { parse } = await import('csv-parse/sync');
-    return parse(text, { columns: true, skip_empty_lines: true, trim: true }) as unknown[];
+    const rows = parse(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+    return csvValues === 'strings' ? rows : rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, cell]) => [key, castCell(cell)])));
   }
   return text.split('\n').filter((line) => line.trim());
 }
@@ -83,6 +89,16 @@ function countRecords(data: unknown): number {
   if (Array.isArray(data)) return data.length;
   if (data && typeof data === 'object') return Object.values(data).reduce<number>((sum, value) => sum + (Array.isArray(value) ? value.length : 1), 0);
   return data === undefined ? 0 : 1;
+}
+
+/**
+ * A CSV cell as a value: a number when it reads back exactly as written (`3`, `-1.5`; `007`, `3.50`, `1e3` stay
+ * strings), a boolean when it is true or false in any case, the text otherwise (an empty cell stays '').
+ */
+export function castCell(cell: string): string | number | boolean {
+  if (/^(?:true|false)$/i.test(cell)) return cell.toLowerCase() === 'true';
+  const n = Number(cell);
+  return /^-?\d/.test(cell) && String(n) === cell ? n : cell;
 }
 
 function safe(name: string): string {

@@ -44,7 +44,7 @@ describe('scheduled_etl stage', () => {
     const output = result.output as ScheduledEtlResult;
     expect(output.completed).toEqual(['extract', 'transform', 'load', 'verify']);
     expect(output.result).toEqual({ ok: true, records: 6 });
-    expect(output.outputs.extract).toEqual({ orders: [{ id: '1', total: '10' }, { id: '2', total: '20' }, { id: '3', total: '30' }], customers: [{ id: 'a' }, { id: 'b' }], inline: [{ id: 9 }] });
+    expect(output.outputs.extract).toEqual({ orders: [{ id: 1, total: 10 }, { id: 2, total: 20 }, { id: 3, total: 30 }], customers: [{ id: 'a' }, { id: 'b' }], inline: [{ id: 9 }] });
     const loaded = JSON.parse(await readFile((output.outputs.load as { file: string }).file, 'utf8')) as { runId: string };
     expect(loaded.runId).toBe(result.runId);
     // The stage asks the hub, which registers the schedule in the store it was given (here the memory store).
@@ -104,6 +104,23 @@ describe('scheduled_etl stage', () => {
     const result = await hub.run(join(dir, 'bad.yaml'));
     expect(result.status).toBe('failed');
     expect(result.error?.message ?? result.stages[0]?.error?.message).toMatch(/node "extract" failed: sources\[0\]: expected a readable file/);
+  });
+
+  it('casts CSV numbers and booleans only when they read back as written; csvValues: strings keeps the text', async () => {
+    const { dir, home } = await fixture();
+    await writeFile(join(dir, 'orders.csv'), 'sku,qty,price,code,sci,paid,note\na,3,-1.5,007,1e3,TRUE,\nb,10,3.50,12,2,false,x\n');
+    const hub = new HybridOrchestrator({ home, store: new MemoryRunStore() });
+    const typed = await hub.run(join(dir, 'pipeline.yaml'));
+    expect((typed.output as ScheduledEtlResult).outputs.extract).toMatchObject({
+      orders: [
+        { sku: 'a', qty: 3, price: -1.5, code: '007', sci: '1e3', paid: true, note: '' },
+        { sku: 'b', qty: 10, price: '3.50', code: 12, sci: 2, paid: false, note: 'x' },
+      ],
+    });
+    await writeFile(join(dir, 'strings.yaml'), pipelineYaml().replace('timezone: America/New_York', 'timezone: America/New_York\n      csvValues: strings'));
+    const strings = await hub.run(join(dir, 'strings.yaml'));
+    expect((strings.output as ScheduledEtlResult).outputs.extract).toMatchObject({ orders: [{ qty: '3', paid: 'TRUE' }, { qty: '10', price: '3.50' }] });
+    await hub.close();
   });
 });
 
