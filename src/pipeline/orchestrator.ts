@@ -162,10 +162,10 @@ export class HybridOrchestrator {
 
   /**
    * Seed 002's `execute({ stages })`: the alias of `run` for code ported from the seed (the other seed aliases are
-   * in src/compat.ts). The pipeline is named `hybrid` unless the task names it.
+   * in src/compat.ts). The pipeline is named `hybrid` unless the task names it, as `run` names an object pipeline.
    */
   execute(task: { readonly stages: readonly (StageSpec | Record<string, unknown>)[]; readonly name?: string; readonly goal?: string } & Record<string, unknown>, options: RunOptions = {}): Promise<PipelineResult> {
-    return this.run({ ...task, name: task.name ?? 'hybrid' }, options);
+    return this.run(task, options);
   }
 
   /** Seed 002's `recommend_orchestrator`: `{ type, profile, confidence, reasons, alternatives, plan? }` for a description. */

@@ -71,7 +71,7 @@ function buildSchemas(files: boolean) {
   const pipeline = z
     .looseObject({
       $schema: z.string().optional(),
-      name: z.string().min(1).describe('Pipeline name (shown in runs list).'),
+      name: z.string().min(1).describe('Pipeline name (shown in runs list). Default: the file name without its extension, or `hybrid` for a pipeline given as an object.').optional(),
       goal: z.string().describe('What the run is for; every stage sees it.').optional(),
       description: z.string().optional(),
       modules: z.array(z.string().min(1)).describe('TS/JS files (relative to the pipeline file) whose default export registers agents, tools, handlers, graphs.').optional(),

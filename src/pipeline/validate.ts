@@ -1,3 +1,4 @@
+import { basename, extname } from 'node:path';
 import { z } from 'zod';
 import type { OrchestratorAdapter, ResourceRegistry, ValidationContext } from '../adapter.js';
 import { SwitchyardError, isSwitchyardError, issuesMessage, type ValidationIssue } from '../errors.js';
@@ -191,7 +192,7 @@ async function prepare(doc: unknown, options: ValidateOptions, problems: Problem
   const { registry } = options;
   const baseDir = options.baseDir ?? process.cwd();
   // Nothing else can be checked in a document that is not an object.
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw pipelineError('pipeline', 'an object with name and stages', doc);
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw pipelineError('pipeline', 'an object with stages', doc);
   const record = doc as Record<string, unknown>;
   const top = topLevelSchema.safeParse(doc, { reportInput: true });
   const badTop = new Set<string>();
@@ -385,7 +386,7 @@ async function prepare(doc: unknown, options: ValidateOptions, problems: Problem
   announceDeprecations(deprecations);
   return {
     [PREPARED]: true,
-    name: pipeline.name,
+    name: pipeline.name ?? defaultPipelineName(options.file),
     goal: pipeline.goal ?? '',
     steps,
     document: doc as Record<string, unknown>,
@@ -450,6 +451,13 @@ function checkStepShape(step: unknown, path: string, types: readonly string[], c
     bad.add('type');
   }
   return { object: true, ok: problems.size === before, bad, branches: [] };
+}
+
+/** The name of a pipeline without one: its file's base name (`nightly.yaml` is `nightly`), else `hybrid`. */
+export const DEFAULT_PIPELINE_NAME = 'hybrid';
+function defaultPipelineName(file: string | undefined): string {
+  if (file === undefined) return DEFAULT_PIPELINE_NAME;
+  return basename(file, extname(file)) || DEFAULT_PIPELINE_NAME;
 }
 
 /** Top-level keys the registered adapters declare (e.g. `agents` for agno), with the adapter declaring each. */

@@ -89,6 +89,26 @@ describe('HybridOrchestrator.run', () => {
     expect((await store.listEvents(last.runId)).map((e) => e.type)).toEqual(events.map((e) => e.type));
   });
 
+  it('names a pipeline without a name: hybrid for objects (run and execute alike), the base name for files', async () => {
+    const { hub: h, store } = hub();
+    const stages = [{ type: 'test', task: { op: 'value', value: 1 } }] as const;
+    const ran = await h.run({ stages: [...stages] });
+    const executed = await h.execute({ stages: [...stages] });
+    expect([ran.pipeline, executed.pipeline]).toEqual(['hybrid', 'hybrid']);
+    expect((await store.getRun(ran.runId))?.pipelineName).toBe('hybrid');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const file = join(mkdtempSync(join(tmpdir(), 'sy-name-')), 'nightly-report.yaml');
+    writeFileSync(file, 'stages:\n  - type: test\n    task: { op: value, value: 2 }\n');
+    const fromFile = await h.run(file);
+    expect(fromFile.status).toBe('completed');
+    expect(fromFile.pipeline).toBe('nightly-report');
+    const events: RunEvent[] = [];
+    for await (const event of h.stream({ stages: [...stages] })) events.push(event);
+    expect(events[0]).toMatchObject({ type: 'run.started', pipeline: 'hybrid' });
+  });
+
   it('offers seed 002 execute({ stages }) and the recommender', async () => {
     const { hub: h } = hub();
     const result = await h.execute({ stages: [{ type: 'test', task: { op: 'value', value: 1 } }] });

@@ -40,8 +40,14 @@ describe('pipeline validation', () => {
     expect(error.path).toBe('stages[2].type');
   });
 
-  it('rejects a missing name and an empty stage list', async () => {
-    expect((await errorOf({ stages: [stage()] })).message).toBe('name: expected a string; got nothing');
+  it('names a pipeline without a name: its file base name, else hybrid; rejects an empty name and an empty stage list', async () => {
+    expect((await validatePipeline({ stages: [stage()] }, { registry: engines() })).name).toBe('hybrid');
+    const dir = mkdtempSync(join(tmpdir(), 'sy-name-'));
+    writeFileSync(join(dir, 'nightly.etl.yaml'), 'stages:\n  - { type: test, task: { op: echo } }\n');
+    writeFileSync(join(dir, 'named.json'), JSON.stringify({ name: 'own', stages: [stage()] }));
+    expect((await loadPipeline(join(dir, 'nightly.etl.yaml'), { registry: engines() })).name).toBe('nightly.etl');
+    expect((await loadPipeline(join(dir, 'named.json'), { registry: engines() })).name).toBe('own');
+    expect((await errorOf({ name: '', stages: [stage()] })).path).toBe('name');
     expect((await errorOf({ name: 'x', stages: [] })).message).toBe('stages: expected at least 1 item(s); got array');
     expect((await errorOf('nope')).message).toMatch(/^pipeline: expected an object/);
   });
