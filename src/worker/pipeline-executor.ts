@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SwitchyardError } from '../errors.js';
 import { HybridOrchestrator } from '../pipeline/orchestrator.js';
@@ -33,7 +35,7 @@ export function pipelineExecutor(options: PipelineExecutorOptions = {}): Pipelin
     return owned;
   };
   const execute = async (job: WorkJob<WorkItem>): Promise<WorkOutcome> => {
-    const { pipeline, input, baseDir } = job.parameters as { pipeline?: unknown; input?: unknown; baseDir?: unknown };
+    const { pipeline, input, baseDir, moduleHashes } = job.parameters as { pipeline?: unknown; input?: unknown; baseDir?: unknown; moduleHashes?: unknown };
     if (typeof pipeline !== 'object' || pipeline === null || Array.isArray(pipeline)) {
       throw new SwitchyardError('INVALID_INPUT', `${job.item.label}: parameters.pipeline: expected a switchyard pipeline object (deploy with \`switchyard deploy FILE\`)`, {
         path: 'parameters.pipeline',
@@ -42,6 +44,12 @@ export function pipelineExecutor(options: PipelineExecutorOptions = {}): Pipelin
     const doc = { ...(pipeline as Record<string, unknown>) };
     // Relative module paths resolve from where the pipeline was deployed (or the worker's cwd).
     const dir = typeof baseDir === 'string' ? baseDir : (options.baseDir ?? process.cwd());
+    // The code the deployment recorded, or nothing: a worker never runs a module that differs from the deployed one.
+    const mismatch = await checkModuleHashes(doc.modules, moduleHashes, dir);
+    if (mismatch) {
+      job.log(mismatch, 'error');
+      return { ok: false, message: mismatch };
+    }
     if (Array.isArray(doc.modules)) doc.modules = doc.modules.map((m) => (typeof m === 'string' ? resolve(dir, m) : m));
     const hub = getRunner();
     job.log(`running pipeline ${String(doc.name ?? '')} with switchyard`);
@@ -57,4 +65,29 @@ export function pipelineExecutor(options: PipelineExecutorOptions = {}): Pipelin
       await hub?.close();
     },
   });
+}
+
+/**
+ * Compares each `modules:` file on this machine with the sha256 the deployment recorded (`moduleHashes`, keyed by the
+ * entry as written). Returns the first difference as a message naming the file and both hashes, or undefined when all
+ * match (or the deployment recorded none).
+ */
+export async function checkModuleHashes(modules: unknown, recorded: unknown, baseDir: string): Promise<string | undefined> {
+  if (typeof recorded !== 'object' || recorded === null || !Array.isArray(modules)) return undefined;
+  const hashes = recorded as Record<string, unknown>;
+  for (const [i, spec] of modules.entries()) {
+    if (typeof spec !== 'string' || typeof hashes[spec] !== 'string') continue;
+    const want = hashes[spec];
+    const file = resolve(baseDir, spec);
+    let have: string;
+    try {
+      have = `sha256:${createHash('sha256').update(await readFile(file)).digest('hex')}`;
+    } catch {
+      have = 'missing';
+    }
+    if (have !== want) {
+      return `modules[${i}] ${spec} (${file}): the deployment has ${want}, this worker has ${have === 'missing' ? 'no such file' : have}; ship the deployed files to the worker (or deploy again) so both run the same code`;
+    }
+  }
+  return undefined;
 }

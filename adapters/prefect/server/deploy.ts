@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { SwitchyardError } from 'switchyard/adapter-kit';
 import type { PrefectClient } from './client.js';
 import type { Deployment, DeploymentScheduleCreate, Flow, WorkPool } from './types.js';
@@ -24,6 +27,13 @@ export interface DeployOptions {
   /** Directory the worker resolves the pipeline's relative paths (modules, sources) from; default the worker's cwd. */
   readonly baseDir?: string;
   readonly paused?: boolean;
+  /**
+   * How many times a flow run that failed or crashed is run again (Prefect's `retries` run policy, which a worker
+   * sets on each flow run it claims); default 0.
+   */
+  readonly retries?: number;
+  /** Seconds before such a retry starts; default 0. */
+  readonly retryDelaySeconds?: number;
 }
 
 export interface DeployResult {
@@ -33,6 +43,8 @@ export interface DeployResult {
   readonly deployment: Deployment;
   /** `flow-name/deployment-name`, what a `{ type: 'deployment' }` stage names. */
   readonly fullName: string;
+  /** The sha256 of each `modules:` file as deployed (`{ "./handlers.mjs": "sha256:…" }`); workers refuse other code. */
+  readonly moduleHashes: Readonly<Record<string, string>>;
 }
 
 /** The parameters every switchyard deployment carries: any worker can run the pipeline from them alone. */
@@ -43,6 +55,9 @@ export const DEPLOYMENT_PARAMETER_SCHEMA = {
     pipeline: { type: 'object', title: 'pipeline', description: 'The switchyard pipeline document' },
     input: { title: 'input', description: 'The run input' },
     baseDir: { type: 'string', title: 'baseDir', description: 'Where relative paths in the pipeline resolve from' },
+    moduleHashes: { type: 'object', title: 'moduleHashes', description: 'sha256 of each modules: file as deployed; a worker whose copy differs fails the run' },
+    retries: { type: 'integer', title: 'retries', description: 'Runs of a failed or crashed flow run again (set as the flow run retry policy)' },
+    retryDelaySeconds: { type: 'integer', title: 'retryDelaySeconds', description: 'Seconds before a retry starts' },
   },
   required: ['pipeline'],
 } as const;
@@ -70,6 +85,9 @@ export async function deployPipeline(client: PrefectClient, options: DeployOptio
   if (options.cron !== undefined) schedules.push({ schedule: { cron: options.cron, timezone: options.timezone ?? 'UTC' }, active: true });
   if (options.intervalSeconds !== undefined) schedules.push({ schedule: { interval: options.intervalSeconds, timezone: options.timezone ?? 'UTC' }, active: true });
   const name = options.name ?? 'default';
+  const retries = wholeNumber(options.retries, '--retries');
+  const retryDelaySeconds = wholeNumber(options.retryDelaySeconds, '--retry-delay');
+  const moduleHashes = await hashModules(options.pipeline.modules, options.baseDir ?? process.cwd());
   const deployment = await client.createDeployment({
     name,
     flow_id: flow.id,
@@ -78,6 +96,9 @@ export async function deployPipeline(client: PrefectClient, options: DeployOptio
       pipeline: options.pipeline,
       ...(options.input === undefined ? {} : { input: options.input }),
       ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
+      ...(Object.keys(moduleHashes).length ? { moduleHashes } : {}),
+      ...(retries ? { retries } : {}),
+      ...(retryDelaySeconds ? { retryDelaySeconds } : {}),
     },
     parameter_openapi_schema: DEPLOYMENT_PARAMETER_SCHEMA as unknown as Record<string, unknown>,
     enforce_parameter_schema: false,
@@ -87,5 +108,31 @@ export async function deployPipeline(client: PrefectClient, options: DeployOptio
     description: options.description ?? (typeof options.pipeline.goal === 'string' ? options.pipeline.goal : `switchyard pipeline ${flowName}`),
     entrypoint: `switchyard:${flowName}`,
   });
-  return { flow, pool, poolCreated, deployment, fullName: `${flowName}/${name}` };
+  return { flow, pool, poolCreated, deployment, fullName: `${flowName}/${name}`, moduleHashes };
+}
+
+/** `sha256:<hex>` of a file's bytes: what a deployment records for each module and a worker compares. */
+export async function hashFile(path: string): Promise<string> {
+  return `sha256:${createHash('sha256').update(await readFile(path)).digest('hex')}`;
+}
+
+/** The hash of each `modules:` entry (a path relative to `baseDir`), keyed by the entry as written. */
+async function hashModules(modules: unknown, baseDir: string): Promise<Record<string, string>> {
+  const hashes: Record<string, string> = {};
+  if (!Array.isArray(modules)) return hashes;
+  for (const [i, spec] of modules.entries()) {
+    if (typeof spec !== 'string') continue;
+    try {
+      hashes[spec] = await hashFile(resolve(baseDir, spec));
+    } catch (error) {
+      throw new SwitchyardError('INVALID_INPUT', `modules[${i}]: cannot read ${spec} to record its hash: ${(error as Error).message}`, { path: `modules[${i}]` });
+    }
+  }
+  return hashes;
+}
+
+function wholeNumber(value: number | undefined, path: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 0) throw new SwitchyardError('INVALID_INPUT', `${path}: expected a whole number of 0 or more; got ${String(value)}`, { path });
+  return value;
 }

@@ -17,7 +17,7 @@ export { triggerDeployment, cancelFlowRun, splitDeploymentName } from './trigger
 export type { TriggerOptions, TriggerResult } from './trigger.js';
 export { PrefectDagReporter } from './reporter.js';
 export type { ReportedDag, DagReportOptions } from './reporter.js';
-export { deployPipeline, DEPLOYMENT_PARAMETER_SCHEMA } from './deploy.js';
+export { deployPipeline, hashFile, DEPLOYMENT_PARAMETER_SCHEMA } from './deploy.js';
 export type { DeployOptions, DeployResult } from './deploy.js';
 export { prefectWorkSource } from './work-source.js';
 export type { PrefectWorkSourceOptions, PrefectWorkItem } from './work-source.js';

@@ -23,6 +23,8 @@ interface DeployCliOptions {
   input?: string;
   apiUrl?: string;
   paused?: boolean;
+  retries?: string;
+  retryDelay?: string;
   json?: boolean;
 }
 
@@ -40,6 +42,8 @@ export const defineDeploy: DefineCommand = (program) => {
     .option('--pool-type <type>', 'work pool type when it is created (process, or a custom type name)', 'process')
     .option('--input <json>', 'default run input (JSON)')
     .option('--paused', 'create the deployment with its schedule paused')
+    .option('--retries <n>', 'run a flow run that failed or crashed (its worker died) again, up to N times, resuming it', '0')
+    .option('--retry-delay <duration>', 'wait before such a retry, e.g. 30s (default none)')
     .option('--api-url <url>', 'Prefect API URL (default PREFECT_API_URL)')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', HELP)
@@ -64,6 +68,9 @@ async function deploy(file: string, options: DeployCliOptions): Promise<void> {
       throw invalidInput('--input', 'JSON', options.input);
     }
   }
+  const { parseWholeNumber } = await import('../numbers.js');
+  const retries = parseWholeNumber(options.retries ?? '0', '--retries', { min: 0, max: 100 });
+  const retryDelayMs = options.retryDelay === undefined ? 0 : parseDuration(options.retryDelay, '--retry-delay');
   const { readPipelineFile, validatePipeline } = await import('../../pipeline/index.js');
   const loaded = await readPipelineFile(file);
   await validatePipeline(loaded.document, { baseDir: loaded.baseDir });
@@ -84,6 +91,7 @@ async function deploy(file: string, options: DeployCliOptions): Promise<void> {
       ...(options.tz !== undefined ? { timezone: options.tz } : {}),
       ...(input !== undefined ? { input } : {}),
       ...(options.paused ? { paused: true } : {}),
+      ...(retries > 0 ? { retries, retryDelaySeconds: Math.round(retryDelayMs / 1000) } : {}),
     });
     const schedule = options.cron ? `cron "${options.cron}" (${options.tz ?? 'UTC'})` : options.interval ? `every ${options.interval}` : 'none (trigger it with a deployment stage)';
     if (options.json) {
@@ -95,6 +103,8 @@ async function deploy(file: string, options: DeployCliOptions): Promise<void> {
         poolType: result.pool.type,
         poolCreated: result.poolCreated,
         schedule: options.cron ? { cron: options.cron, timezone: options.tz ?? 'UTC' } : intervalMs !== undefined ? { intervalSeconds: intervalMs / 1000 } : null,
+        moduleHashes: result.moduleHashes,
+        retries,
         api: client.url,
       });
     } else {
@@ -103,6 +113,8 @@ async function deploy(file: string, options: DeployCliOptions): Promise<void> {
           `deployed ${result.fullName} (${result.deployment.id})`,
           `  work pool: ${result.pool.name} (${result.pool.type}${result.poolCreated ? ', created' : ''})`,
           `  schedule:  ${schedule}`,
+          ...Object.entries(result.moduleHashes).map(([file, hash]) => `  module:    ${file} ${hash} (workers need this exact file)`),
+          ...(retries > 0 ? [`  retries:   ${retries}`] : []),
           `  run it:    switchyard worker --pool ${result.pool.name}`,
           '',
         ].join('\n'),
