@@ -42,6 +42,7 @@ export {
   retrySchema,
   pipelineJsonSchema,
   newRunId,
+  custom,
 } from './pipeline/index.js';
 export type {
   HybridOrchestratorOptions,
@@ -58,6 +59,9 @@ export type {
   StageSpec,
   ParallelGroupSpec,
   PipelineStep,
+  BuiltinEngineType,
+  CustomEngineType,
+  StageType,
   RetryPolicy,
   OnFailure,
   ExpressionScope,

@@ -96,10 +96,27 @@ export const pipelineFileSchema = fileSchemas.pipeline;
 
 export type { RetryPolicy } from '../retry.js';
 export type OnFailure = z.infer<typeof onFailureSchema>;
-export type StageSpec = z.infer<typeof stageSchema>;
-export type ParallelGroupSpec = z.infer<typeof parallelGroupSchema>;
-export type PipelineStep = z.infer<typeof pipelineStepSchema>;
-export type Pipeline = z.infer<typeof pipelineSchema>;
+
+/** The engines that come with switchyard, and `auto` (the selector picks one). */
+export type BuiltinEngineType = 'agno' | 'langgraph' | 'llamaindex' | 'prefect' | 'auto';
+declare const customEngine: unique symbol;
+/** A type registered by users (`adapters: { 'my-engine': ... }` or a module): written `custom('my-engine')`. */
+export type CustomEngineType = string & { readonly [customEngine]: true };
+/** A stage's `type` in TypeScript: a built-in engine, or `custom(name)`; a misspelt built-in (`'langraph'`) does not compile. */
+export type StageType = BuiltinEngineType | CustomEngineType;
+
+/**
+ * Marks the type of an engine registered by users, so typed pipelines accept it: `{ type: custom('my-engine') }`.
+ * At run time it is the string itself (files just write `type: my-engine`).
+ */
+export function custom<const T extends string>(type: T): CustomEngineType {
+  return type as unknown as CustomEngineType;
+}
+
+export type StageSpec = Omit<z.infer<typeof stageSchema>, 'type'> & { type: StageType };
+export type ParallelGroupSpec = Omit<z.infer<typeof parallelGroupSchema>, 'parallel'> & { parallel: StageSpec[] };
+export type PipelineStep = ParallelGroupSpec | StageSpec;
+export type Pipeline = Omit<z.infer<typeof pipelineSchema>, 'stages'> & { stages: PipelineStep[] };
 
 /** JSON Schema for pipeline files. */
 export function pipelineJsonSchema(): Record<string, unknown> {
