@@ -45,6 +45,20 @@ interface AttemptClock {
   readonly t0: number;
 }
 
+/**
+ * Fallbacks: the steps some earlier step's `onFailure: { goto }` jumps forward to. They run only when jumped to (a
+ * run that reaches one in order skips it); a goto back to an earlier step is a loop and does not make it one.
+ */
+function fallbacksOf(steps: readonly PreparedStep[]): Map<string, string[]> {
+  const fallbacks = new Map<string, string[]>();
+  steps.forEach((step, i) => {
+    if (typeof step.onFailure !== 'object') return;
+    const target = steps.findIndex((s) => s.id === (step.onFailure as { goto: string }).goto);
+    if (target > i) fallbacks.set(steps[target]!.id, [...(fallbacks.get(steps[target]!.id) ?? []), step.path]);
+  });
+  return fallbacks;
+}
+
 export function serializeError(error: SwitchyardError): SerializedError {
   return {
     code: error.code,
@@ -75,6 +89,8 @@ export class RunState {
   readonly #visits = new Map<string, number>();
   /** Steps a failure path jumped back over: run again even if they completed. */
   #rerun: Set<string> | undefined;
+  /** Fallbacks (`fallbacksOf`) by id, with the paths of the steps whose `goto` names each. */
+  readonly #fallbacks: ReadonlyMap<string, readonly string[]>;
 
   constructor(init: RunStateInit) {
     this.runId = init.runId;
@@ -85,6 +101,7 @@ export class RunState {
     this.#startedAt = init.startedAt;
     this.data = init.data ?? {};
     this.#approvals = init.approvals ?? NO_APPROVALS;
+    this.#fallbacks = fallbacksOf(init.pipeline.steps);
     const recorder = new RunRecorder({
       runId: init.runId,
       store: init.store,
@@ -129,6 +146,8 @@ export class RunState {
     let error: SwitchyardError | undefined;
     let pending: PendingApproval | undefined;
     let pendingAll: readonly PendingApproval[] | undefined;
+    /** The fallback a failure path is going to: it runs; a fallback reached in order is skipped. */
+    let jumpedTo: string | undefined;
     let i = 0;
     while (i < steps.length) {
       const step = steps[i]!;
@@ -143,6 +162,13 @@ export class RunState {
         i++;
         continue;
       }
+      const fallbackOf = this.#fallbacks.get(step.id);
+      if (fallbackOf && jumpedTo !== step.id) {
+        await this.#skip(step.id, step.kind === 'stage' ? step.type : 'parallel', `fallback of ${fallbackOf.join(', ')} (onFailure goto ${step.id}): runs only when jumped to`, false);
+        i++;
+        continue;
+      }
+      jumpedTo = undefined;
       const visits = (this.#visits.get(step.id) ?? 0) + 1;
       this.#visits.set(step.id, visits);
       if (visits > this.pipeline.maxVisits) {
@@ -182,13 +208,25 @@ export class RunState {
           if (later.kind === 'parallel') for (const branch of later.branches) rerun.add(branch.id);
         }
         await this.#decision(step.id, 'hub', [`onFailure: ${step.id} failed (${outcome.error.code}); going to ${onFailure.goto}`]);
+        // a jump forward: the steps in between are skipped, and say why
+        for (const over of steps.slice(i + 1, target)) {
+          if (!this.#isDone(over)) await this.#skip(over.id, over.kind === 'stage' ? over.type : 'parallel', `jumped over by ${step.path} onFailure goto ${onFailure.goto}`, false);
+        }
+        jumpedTo = onFailure.goto;
         i = target;
         continue;
       }
       i++;
     }
     if (status === undefined) {
-      const failed = [...this.#recorder.records.values()].some((r) => r.status === 'failed');
+      // a failure a goto handled (its fallback completed after it) does not make the run partial; `continue` does
+      const records = this.#recorder.records;
+      const handled = (r: StageRecord) => {
+        const onFailure = steps.find((s) => s.id === r.stageId)?.onFailure;
+        const fallback = typeof onFailure === 'object' ? records.get(onFailure.goto) : undefined;
+        return fallback?.status === 'completed' && (fallback.endedAt ?? '') >= (r.endedAt ?? '');
+      };
+      const failed = [...records.values()].some((r) => r.status === 'failed' && !handled(r));
       status = failed ? 'partial' : 'completed';
     }
     return this.#result(status, error, pending, pendingAll);

@@ -85,8 +85,88 @@ describe('stage policies', () => {
       ],
     });
     expect(result.output).toBe('safe');
-    expect(result.stages.map((s) => s.id)).toEqual(['risky', 'fallback']);
+    expect(result.stages.map((s) => [s.id, s.status])).toEqual([
+      ['risky', 'failed'],
+      ['skipped-by-jump', 'skipped'],
+      ['fallback', 'completed'],
+    ]);
     expect(result.history.find((e) => e.outcome === 'decision')?.reasons?.[0]).toBe('onFailure: risky failed (ENGINE_ERROR); going to fallback');
+  });
+
+  describe('failure paths: onFailure goto a fallback', () => {
+    const pipeline = (first: Record<string, unknown>) => ({
+      name: 'fallbacks',
+      stages: [
+        { id: 'deploy', type: 'test', task: { op: 'value', value: 'deployed' }, onFailure: { goto: 'rollback' }, ...first },
+        { id: 'smoke', type: 'test', task: { op: 'value', value: 'smoked' } },
+        { id: 'rollback', type: 'test', task: { op: 'value', value: 'rolled back' } },
+        { id: 'notify', type: 'test', task: { op: 'echo' } },
+      ],
+    });
+
+    it('the happy path skips the fallback: it runs only when jumped to', async () => {
+      const { h, probe, events } = hub();
+      const result = await h.run(pipeline({}));
+      expect(result.status).toBe('completed');
+      expect(probe.calls.get('rollback')).toBeUndefined();
+      expect(result.stages.map((s) => [s.id, s.status])).toEqual([
+        ['deploy', 'completed'],
+        ['smoke', 'completed'],
+        ['rollback', 'skipped'],
+        ['notify', 'completed'],
+      ]);
+      // the fallback passes nothing on: notify gets smoke's output
+      expect(result.output).toEqual({ input: 'smoked' });
+      expect(events.find((e) => e.type === 'stage.skipped')).toMatchObject({ stageId: 'rollback', reason: 'fallback of stages[0] (onFailure goto rollback): runs only when jumped to' });
+    });
+
+    it('a failure jumps to the fallback: stages jumped over are skipped with the reason, the handled run is completed', async () => {
+      const { h, store, events } = hub();
+      const result = await h.run(pipeline({ task: { op: 'fail' } }));
+      expect(result.status).toBe('completed');
+      expect(result.error).toBeUndefined();
+      expect(result.stages.map((s) => [s.id, s.status])).toEqual([
+        ['deploy', 'failed'],
+        ['smoke', 'skipped'],
+        ['rollback', 'completed'],
+        ['notify', 'completed'],
+      ]);
+      expect(result.stages[0]?.error?.code).toBe('ENGINE_ERROR');
+      expect(result.output).toEqual({ input: 'rolled back' });
+      expect(result.history.map((e) => [e.stageId, e.outcome])).toEqual([
+        ['deploy', 'failed'],
+        ['deploy', 'decision'],
+        ['smoke', 'skipped'],
+        ['rollback', 'completed'],
+        ['notify', 'completed'],
+      ]);
+      expect(events.filter((e) => e.type === 'stage.skipped')).toMatchObject([{ stageId: 'smoke', reason: 'jumped over by stages[0] onFailure goto rollback' }]);
+      expect((await store.getRun(result.runId))?.status).toBe('completed');
+      expect((await store.listStages(result.runId)).map((s) => [s.stageId, s.status])).toEqual(result.stages.map((s) => [s.id, s.status]));
+    });
+
+    it('a fallback that fails too ends the run failed', async () => {
+      const { h } = hub();
+      const doc = pipeline({ task: { op: 'fail' } });
+      doc.stages[2] = { id: 'rollback', type: 'test', task: { op: 'fail' } };
+      const result = await h.run(doc);
+      expect(result.status).toBe('failed');
+      expect(result.stages.map((s) => [s.id, s.status])).toEqual([
+        ['deploy', 'failed'],
+        ['smoke', 'skipped'],
+        ['rollback', 'failed'],
+      ]);
+    });
+
+    it('onFailure: continue still ends the run partial: the failure was let through, not handled', async () => {
+      const { h } = hub();
+      const result = await h.run({ name: 'c', stages: [{ id: 'a', type: 'test', task: { op: 'fail' }, onFailure: 'continue' }, { id: 'b', type: 'test', task: { op: 'value', value: 1 } }] });
+      expect(result.status).toBe('partial');
+      expect(result.stages.map((s) => [s.id, s.status])).toEqual([
+        ['a', 'failed'],
+        ['b', 'completed'],
+      ]);
+    });
   });
 
   it('loops back on failure until the stage passes, and stops an endless loop at maxVisits', async () => {
