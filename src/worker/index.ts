@@ -4,8 +4,8 @@
  */
 export { Worker } from './worker.js';
 export type { WorkerOptions } from './worker.js';
-export { pipelineExecutor } from './pipeline-executor.js';
+export { pipelineExecutor, leaseCheckOf, checkModuleHashes } from './pipeline-executor.js';
 export type { PipelineExecutor, PipelineExecutorOptions, PipelineRunner } from './pipeline-executor.js';
 export { createPrefectWorker } from './prefect.js';
 export type { PrefectWorkerOptions, PrefectPoolWorker, PrefectWorkItem } from './prefect.js';
-export type { WorkSource, WorkItem, WorkerInfo, ClaimOutcome, FinalState, WorkResult, WorkLogLine, WorkLogLevel, WorkJob, WorkOutcome, WorkExecutor, WorkerEvent } from './source.js';
+export type { WorkSource, WorkItem, WorkerInfo, ClaimOutcome, FinalState, WorkResult, WorkLogLine, WorkLogLevel, WorkJob, WorkOutcome, WorkExecutor, WorkerEvent, LeaseCheck } from './source.js';

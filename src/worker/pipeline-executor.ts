@@ -4,11 +4,17 @@ import { resolve } from 'node:path';
 import { SwitchyardError } from '../errors.js';
 import { HybridOrchestrator } from '../pipeline/orchestrator.js';
 import type { RunOptions } from '../pipeline/result.js';
-import type { WorkExecutor, WorkItem, WorkJob, WorkOutcome } from './source.js';
+import type { RunStore } from '../store/types.js';
+import type { LeaseCheck, WorkExecutor, WorkItem, WorkJob, WorkOutcome } from './source.js';
+
+type RunnerResult = { status: string; output?: unknown; error?: { message: string } };
 
 /** The part of HybridOrchestrator the executor needs (a `HybridOrchestrator` is one); the real one is the default. */
 export interface PipelineRunner {
-  run(pipeline: Record<string, unknown>, options: Pick<RunOptions, 'input' | 'signal' | 'runId'>): Promise<{ status: string; output?: unknown; error?: { message: string } }>;
+  run(pipeline: Record<string, unknown>, options: Pick<RunOptions, 'input' | 'signal' | 'runId'>): Promise<RunnerResult>;
+  /** With `store`: a retried item whose run is in the store continues it (completed stages are not run again). */
+  resume?(runId: string, options: { signal?: AbortSignal }): Promise<RunnerResult>;
+  store?(): Promise<RunStore>;
 }
 
 export interface PipelineExecutorOptions {
@@ -18,8 +24,11 @@ export interface PipelineExecutorOptions {
   readonly baseDir?: string;
 }
 
-/** An executor that holds a hub: `close()` closes the default one (a runner you passed is yours to close). */
-export type PipelineExecutor = WorkExecutor<WorkItem> & { close(): Promise<void> };
+/**
+ * An executor that holds a hub: `close()` closes the default one (a runner you passed is yours to close);
+ * `leaseCheck` is the worker's lease check over the hub's run store (see `leaseCheckOf`).
+ */
+export type PipelineExecutor = WorkExecutor<WorkItem> & { close(): Promise<void>; readonly leaseCheck: LeaseCheck };
 
 /**
  * The worker's default executor: runs the pipeline carried in the item's parameters
@@ -52,13 +61,24 @@ export function pipelineExecutor(options: PipelineExecutorOptions = {}): Pipelin
     }
     if (Array.isArray(doc.modules)) doc.modules = doc.modules.map((m) => (typeof m === 'string' ? resolve(dir, m) : m));
     const hub = getRunner();
-    job.log(`running pipeline ${String(doc.name ?? '')} with switchyard`);
-    const result = await hub.run(doc, { input, signal: job.signal, runId: job.item.runId ?? `work-${job.item.id}` });
+    const runId = job.item.runId ?? `work-${job.item.id}`;
+    // A retry (its worker crashed, or it failed) finds its run in the shared store: continue it, never start over.
+    const existing = hub.resume && hub.store ? await (await hub.store()).getRun(runId) : undefined;
+    if (existing?.status === 'completed') {
+      job.log(`run ${runId} had already completed; reporting its output`);
+      return { ok: true, output: existing.output };
+    }
+    job.log(existing ? `resuming run ${runId} (${existing.status}) with switchyard` : `running pipeline ${String(doc.name ?? '')} with switchyard`);
+    const result = existing && hub.resume ? await hub.resume(runId, { signal: job.signal }) : await hub.run(doc, { input, signal: job.signal, runId });
     job.log(`pipeline ${String(doc.name ?? '')} ended ${result.status}`);
     if (result.status === 'completed') return { ok: true, output: result.output };
     return { ok: false, message: `pipeline ended ${result.status}${result.error ? `: ${result.error.message}` : ''}` };
   };
   return Object.assign(execute, {
+    leaseCheck: leaseCheckOf(async () => {
+      const hub = getRunner();
+      return hub.store ? hub.store() : undefined;
+    }),
     async close() {
       const hub = owned;
       owned = undefined;
@@ -90,4 +110,31 @@ export async function checkModuleHashes(modules: unknown, recorded: unknown, bas
     }
   }
   return undefined;
+}
+
+/**
+ * The lease check over a run store: an item running elsewhere has lost its worker when its switchyard run is
+ * `running` with an owner but no live lease (the hub renews the lease every ttl/3 while the run is going, so a
+ * lapse means its process is gone), when the run ended but the item was never finished (its worker died in between),
+ * or when no run record appeared within `graceMs` of the item's start (its worker died before the run began).
+ */
+export function leaseCheckOf(getStore: () => Promise<RunStore | undefined>, graceMs = 60_000): LeaseCheck {
+  return async (item) => {
+    const store = await getStore();
+    if (!store || !item.runId) return undefined;
+    const run = await store.getRun(item.runId);
+    if (!run) {
+      const started = item.startedAt ? Date.parse(item.startedAt) : Number.NaN;
+      return Number.isFinite(started) && Date.now() - started > graceMs ? `no run ${item.runId} in the store ${Math.round((Date.now() - started) / 1000)} s after it started` : undefined;
+    }
+    if (run.status === 'completed' || run.status === 'failed' || run.status === 'cancelled' || run.status === 'interrupted') {
+      // its worker reports it a moment after the run ends: only a run that ended a grace period ago was left behind
+      const ended = Date.parse(run.updatedAt);
+      return Number.isFinite(ended) && Date.now() - ended > graceMs ? `run ${item.runId} is ${run.status} but its worker never reported it` : undefined;
+    }
+    const owner = (run as { owner?: unknown }).owner;
+    if (run.status !== 'running' || typeof owner !== 'string') return undefined;
+    if (await store.getLease(item.runId)) return undefined;
+    return `the lease of run ${item.runId} (held by ${owner}) lapsed`;
+  };
 }

@@ -49,7 +49,9 @@ export async function createPrefectWorker(options: PrefectWorkerOptions): Promis
   const source = prefectWorkSource({ client, pool, ...(workQueues ? { workQueues } : {}), ...(prefetchMs === undefined ? {} : { prefetchMs }) });
   let ownExecutor: PipelineExecutor | undefined;
   const execute = givenExecute ?? (ownExecutor = pipelineExecutor());
-  const worker = new Worker<PrefectWorkItem>({ ...workerOptions, source, execute });
+  // The default executor's hub knows the run store: its run leases tell a dead worker's flow runs apart.
+  const leaseCheck = workerOptions.leaseCheck ?? ownExecutor?.leaseCheck;
+  const worker = new Worker<PrefectWorkItem>({ ...workerOptions, source, execute, ...(leaseCheck ? { leaseCheck } : {}) });
   return Object.assign(worker, {
     client,
     async close() {

@@ -16,6 +16,8 @@ export interface WorkItem {
   readonly parameters: Record<string, unknown>;
   /** The switchyard run id a pipeline run for this item gets (so `switchyard runs` shows it); default `work-<id>`. */
   readonly runId?: string;
+  /** When it started running (ISO), for items `listRunning` returns: a lease check gives a fresh start time to take its lease. */
+  readonly startedAt?: string;
 }
 
 /** Who is asking: the source may show it (Prefect lists heartbeating workers on the pool) or mark claims with it. */
@@ -71,7 +73,17 @@ export interface WorkSource<Item extends WorkItem = WorkItem> {
   writeLogs(item: Item, lines: readonly WorkLogLine[]): Promise<void>;
   /** Reports the final state. */
   finish(item: Item, result: WorkResult): Promise<void>;
+  /** Items running at the source on any worker (for the lease check: ones whose worker died). */
+  listRunning?(): Promise<readonly Item[]>;
+  /**
+   * Marks an item whose worker died as crashed and, when its policy allows, schedules it again. Returns what was
+   * done, or undefined when another worker got there first.
+   */
+  crash?(item: Item, worker: WorkerInfo, reason: string): Promise<string | undefined>;
 }
+
+/** Says why an item running on some worker has lost its lease (its worker is gone), or undefined while it is held. */
+export type LeaseCheck<Item extends WorkItem = WorkItem> = (item: Item) => Promise<string | undefined>;
 
 /** What the worker hands the code that runs a claimed item. */
 export interface WorkJob<Item extends WorkItem = WorkItem> {
@@ -100,5 +112,6 @@ export type WorkerEvent =
   | { readonly type: 'polled'; readonly found: number }
   | { readonly type: 'claimed'; readonly flowRunId: string; readonly name: string }
   | { readonly type: 'claim-lost'; readonly flowRunId: string; readonly reason: string }
+  | { readonly type: 'crashed'; readonly flowRunId: string; readonly name: string; readonly reason: string; readonly action: string }
   | { readonly type: 'finished'; readonly flowRunId: string; readonly name: string; readonly state: FinalState; readonly message?: string }
   | { readonly type: 'error'; readonly message: string };

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { sleep } from '../abort.js';
 import { SwitchyardError, toSwitchyardError } from '../errors.js';
-import type { WorkExecutor, WorkItem, WorkLogLevel, WorkLogLine, WorkOutcome, WorkResult, WorkSource, WorkerEvent, WorkerInfo } from './source.js';
+import type { LeaseCheck, WorkExecutor, WorkItem, WorkLogLevel, WorkLogLine, WorkOutcome, WorkResult, WorkSource, WorkerEvent, WorkerInfo } from './source.js';
 
 export interface WorkerOptions<Item extends WorkItem = WorkItem> {
   /** Where the work comes from (`prefectWorkSource(...)` from `switchyard/prefect` for a Prefect work pool). */
@@ -19,6 +19,14 @@ export interface WorkerOptions<Item extends WorkItem = WorkItem> {
   readonly heartbeatIntervalMs?: number;
   /** How often a running item is checked for cancellation at the source; default 2000 ms. */
   readonly cancelCheckMs?: number;
+  /**
+   * Finds items whose worker died: for each item the source lists as running elsewhere (`listRunning`), says whether
+   * its lease lapsed; such items are handed to `source.crash` (crashed, and retried when allowed). Default: none.
+   * `pipelineExecutor().leaseCheck` reads the run leases of the shared run store.
+   */
+  readonly leaseCheck?: LeaseCheck<Item>;
+  /** How often the lease check runs (on a poll); default 15 s. */
+  readonly leaseCheckMs?: number;
   /** Where the worker says what it does; default nowhere. */
   readonly onEvent?: (event: WorkerEvent) => void;
 }
@@ -38,6 +46,7 @@ export class Worker<Item extends WorkItem = WorkItem> {
   private readonly stopController = new AbortController();
   private readonly running = new Map<string, { promise: Promise<void>; controller: AbortController }>();
   private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  private lastLeaseCheck = 0;
 
   constructor(private readonly options: WorkerOptions<Item>) {
     this.name = options.name ?? `switchyard-${hostname()}-${randomUUID().slice(0, 8)}`;
@@ -91,6 +100,7 @@ export class Worker<Item extends WorkItem = WorkItem> {
    * the background. Returns how many were claimed.
    */
   async pollOnce(): Promise<number> {
+    await this.checkLeases();
     const free = this.limit - this.running.size;
     if (free <= 0) return 0;
     const { source, onEvent } = this.options;
@@ -126,6 +136,36 @@ export class Worker<Item extends WorkItem = WorkItem> {
       claimed++;
     }
     return claimed;
+  }
+
+  /**
+   * At most every `leaseCheckMs`: items running on other workers whose lease lapsed (the worker died) go to
+   * `source.crash`, which marks them crashed through the source's rules and schedules a retry when allowed.
+   */
+  private async checkLeases(): Promise<void> {
+    const { source, leaseCheck, onEvent } = this.options;
+    if (!leaseCheck || !source.listRunning || !source.crash) return;
+    const now = Date.now();
+    if (now - this.lastLeaseCheck < (this.options.leaseCheckMs ?? 15_000)) return;
+    this.lastLeaseCheck = now;
+    let running: readonly Item[];
+    try {
+      running = await source.listRunning();
+    } catch (error) {
+      onEvent?.({ type: 'error', message: `listing running items of ${source.name}: ${(error as Error).message}` });
+      return;
+    }
+    for (const item of running) {
+      if (this.running.has(item.id) || this.stopController.signal.aborted) continue;
+      try {
+        const reason = await leaseCheck(item);
+        if (reason === undefined) continue;
+        const action = await source.crash(item, this.info, reason);
+        if (action !== undefined) onEvent?.({ type: 'crashed', flowRunId: item.id, name: item.name, reason, action });
+      } catch (error) {
+        onEvent?.({ type: 'error', message: `lease check of ${item.name}: ${(error as Error).message}` });
+      }
+    }
   }
 
   private async heartbeat(): Promise<void> {

@@ -10,6 +10,7 @@ import type {
   FlowRun,
   FlowRunCreate,
   FlowRunGraph,
+  FlowRunUpdate,
   Log,
   LogCreate,
   OrchestrationResult,
@@ -115,6 +116,15 @@ export class PrefectClient {
 
   readFlowRun(id: string, options: CallOptions = {}): Promise<FlowRun> {
     return this.http.request<FlowRun>('GET', `/flow_runs/${seg(id)}`, options);
+  }
+
+  updateFlowRun(id: string, body: FlowRunUpdate, options: CallOptions = {}): Promise<void> {
+    return this.http.request<void>('PATCH', `/flow_runs/${seg(id)}`, { body, idempotent: true, ...options });
+  }
+
+  /** Merges `labels` into the flow run's labels (Prefect's UI shows them). */
+  updateFlowRunLabels(id: string, labels: Record<string, string>, options: CallOptions = {}): Promise<void> {
+    return this.http.request<void>('PATCH', `/flow_runs/${seg(id)}/labels`, { body: labels, idempotent: true, ...options });
   }
 
   /** `filter` is Prefect's filter JSON, e.g. `{ flow_runs: { deployment_id: { any_: [id] } } }`. */

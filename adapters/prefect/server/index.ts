@@ -19,7 +19,7 @@ export { PrefectDagReporter } from './reporter.js';
 export type { ReportedDag, DagReportOptions } from './reporter.js';
 export { deployPipeline, hashFile, DEPLOYMENT_PARAMETER_SCHEMA } from './deploy.js';
 export type { DeployOptions, DeployResult } from './deploy.js';
-export { prefectWorkSource } from './work-source.js';
+export { prefectWorkSource, LEASE_LABEL } from './work-source.js';
 export type { PrefectWorkSourceOptions, PrefectWorkItem } from './work-source.js';
 export { runDeployment, createDagReporter } from './stage.js';
 export type { DagShape, StageDagReporter } from './stage.js';

@@ -67,6 +67,23 @@ export interface FlowRun {
   readonly run_count?: number;
   readonly auto_scheduled?: boolean;
   readonly created?: string;
+  /** Retry policy: `retries` and `retry_delay` (seconds) are what Prefect's retry rule reads. */
+  readonly empirical_policy?: FlowRunPolicy;
+  readonly labels?: Record<string, unknown>;
+}
+
+export interface FlowRunPolicy {
+  readonly retries?: number | null;
+  readonly retry_delay?: number | null;
+  readonly [key: string]: unknown;
+}
+
+/** `PATCH /flow_runs/{id}`: only the fields given change. */
+export interface FlowRunUpdate {
+  readonly name?: string;
+  readonly parameters?: Record<string, unknown>;
+  readonly empirical_policy?: FlowRunPolicy;
+  readonly tags?: readonly string[];
 }
 
 export interface FlowRunCreate {

@@ -8,6 +8,11 @@ Acts as a Prefect worker for the pool: heartbeats, polls for scheduled flow runs
 flow run runs twice), runs the pipeline its deployment carries, and reports COMPLETED or FAILED.
 The Prefect API comes from --api-url or PREFECT_API_URL (auth: PREFECT_API_KEY or PREFECT_API_AUTH_STRING).
 
+Every --lease-check it also looks for the pool's RUNNING flow runs whose worker died (the switchyard
+run's lease in the shared run store lapsed): it moves them to CRASHED and, when the deployment allows
+retries (deploy --retries N), schedules them again; the worker that takes the retry resumes the run
+from the store, skipping completed stages.
+
 Ctrl-C (SIGINT) or SIGTERM stops polling and lets running flow runs finish; a second signal cancels
 them (reported CANCELLED); a third exits at once.
 
@@ -23,6 +28,7 @@ interface WorkerCliOptions {
   name?: string;
   poll: string;
   prefetch: string;
+  leaseCheck: string;
   apiUrl?: string;
   json?: boolean;
 }
@@ -38,6 +44,7 @@ export const defineWorker: DefineCommand = (program, setExitCode) => {
     .option('--name <name>', 'worker name shown in Prefect (default switchyard-<host>-<id>)')
     .option('--poll <duration>', 'time between polls', '2s')
     .option('--prefetch <duration>', 'also claim runs scheduled this far ahead (they start on time)', '10s')
+    .option('--lease-check <duration>', "how often to look for the pool's flow runs whose worker died (lease lapsed): crashed, and retried when the deployment allows", '15s')
     .option('--api-url <url>', 'Prefect API URL (default PREFECT_API_URL)')
     .option('--json', 'print events as JSON lines')
     .addHelpText('after', HELP)
@@ -54,6 +61,7 @@ async function runWorker(options: WorkerCliOptions): Promise<number> {
   const { parseDuration } = await import('../../schedule/timing.js');
   const pollIntervalMs = parseDuration(options.poll, '--poll', MAX_TIMER_MS);
   const prefetchMs = parseDuration(options.prefetch, '--prefetch', MAX_TIMER_MS);
+  const leaseCheckMs = parseDuration(options.leaseCheck, '--lease-check', MAX_TIMER_MS);
   let failed = 0;
   const print = (event: Printed) => {
     if (event.type === 'finished' && event.state !== 'COMPLETED') failed++;
@@ -68,6 +76,7 @@ async function runWorker(options: WorkerCliOptions): Promise<number> {
     limit,
     pollIntervalMs,
     prefetchMs,
+    leaseCheckMs,
     ...(options.name ? { name: options.name } : {}),
     onEvent: print,
   });
@@ -107,6 +116,8 @@ function describeEvent(event: Printed): string {
       return `${event.name}: claimed (${event.flowRunId})`;
     case 'claim-lost':
       return `${event.flowRunId}: not claimed (${event.reason})`;
+    case 'crashed':
+      return `${event.name}: its worker is gone (${event.reason}): ${event.action}`;
     case 'finished':
       return `${event.name}: ${event.state}${event.message ? ` (${event.message})` : ''}`;
     case 'error':

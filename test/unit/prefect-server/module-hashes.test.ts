@@ -60,10 +60,13 @@ describe('a worker whose copy of a module differs refuses the flow run', () => {
   const flowRun = (parameters: Record<string, unknown>): FlowRun => ({ id: 'fr1', name: 'otter', flow_id: 'f', parameters, state: { type: 'SCHEDULED' } });
 
   async function runOnce(parameters: Record<string, unknown>) {
+    // The flow run's state as the server keeps it (the worker reads it back before it reports the end).
+    let current: unknown = { type: 'SCHEDULED' };
     const { recorder, client } = await setup((req) => {
+      if (req.url.endsWith('/set_state')) current = (req.body as { state: unknown }).state;
       if (req.url.endsWith('/get_scheduled_flow_runs')) return { status: 200, body: [{ work_pool_id: 'p', work_queue_id: 'q', flow_run: flowRun(parameters) }] };
       if (req.url.endsWith('/set_state')) return { status: 201, body: { status: 'ACCEPT', state: (req.body as { state: unknown }).state, details: {} } };
-      if (req.url === '/api/flow_runs/fr1') return { status: 200, body: flowRun(parameters) };
+      if (req.url === '/api/flow_runs/fr1') return { status: 200, body: { ...flowRun(parameters), state: current } };
       if (req.url === '/api/work_pools/pool') return { status: 200, body: { id: 'p1', name: 'pool', type: 'process' } };
       return { status: 204 };
     });

@@ -64,13 +64,16 @@ describe('prefectWorkSource (a Prefect work pool as a WorkSource)', () => {
       { status: 200, body: { status: 'REJECT', state: state('COMPLETED'), details: { reason: 'Run is already COMPLETED.' } } },
       { status: 201, body: { status: 'ACCEPT', state: state('SCHEDULED'), details: {} } },
     ];
-    const { recorder, client } = await setup((_req, i) => replies[i]!);
+    let proposals = 0;
+    const { recorder, client } = await setup((req) => (req.url.endsWith('/set_state') ? replies[proposals++]! : { status: 204 }));
     const source = prefectWorkSource({ client, pool: 'etl' });
     const signal = new AbortController().signal;
     expect(await source.start(item('a'), worker, signal)).toEqual({ ok: true });
     expect(await source.start(item('b'), worker, signal)).toEqual({ ok: false, reason: 'Run is already COMPLETED.' });
     await source.release(item('b'), worker);
-    expect(recorder.requests.map((r) => (r.body as { state: { type: string; message: string } }).state)).toEqual([
+    // A started run carries the lease marker Prefect shows.
+    expect(recorder.requests.find((r) => r.method === 'PATCH')).toMatchObject({ url: '/api/flow_runs/a/labels', body: { 'switchyard.lease': 'w1: run prefect-a leased in the switchyard run store' } });
+    expect(recorder.requests.filter((r) => r.url.endsWith('/set_state')).map((r) => (r.body as { state: { type: string; message: string } }).state)).toEqual([
       { type: 'RUNNING', message: 'running on w1' },
       { type: 'RUNNING', message: 'running on w1' },
       { type: 'RUNNING', message: 'running on w1' },
