@@ -164,6 +164,11 @@ export interface ValidationContext {
   readonly resources: ResourceRegistry;
   readonly baseDir: string;
   /**
+   * Every stage id of the pipeline (stages, parallel groups and their branches), so an adapter can check the
+   * `outputs.<id>` references in its task's expressions (`checkOutputReferences`). Set by the hub when it validates.
+   */
+  readonly stageIds?: readonly string[];
+  /**
    * Reports an old spelling the adapter accepted (the pipeline's `warnings`). Task schemas need not call it:
    * values marked with `markDeprecated` are found after parsing. For what an adapter parses itself (`declares`).
    */

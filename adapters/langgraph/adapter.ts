@@ -1,6 +1,6 @@
 import { defineAdapter } from 'switchyard/adapter-kit';
 import type { OrchestratorAdapter, StageContext, ValidationContext } from 'switchyard/adapter-kit';
-import { throwIfAborted, withTimeout } from 'switchyard/adapter-kit';
+import { checkOutputReferences, throwIfAborted, withTimeout } from 'switchyard/adapter-kit';
 import { setMaxListeners } from 'node:events';
 import { CheckpointerPool, resolveCheckpointTarget } from './checkpointers.js';
 import type { ObservedSaver } from './checkpointers.js';
@@ -162,6 +162,11 @@ function validateTask(task: LanggraphTask, ctx: ValidationContext): void {
   }
   const plan = planGraph(task, ctx.resources, ctx.path);
   const names = plan.nodes.map((node) => node.name);
-  for (const route of plan.routes) if (route.route !== undefined) compileRoute(route.route, names, route.path);
+  for (const route of plan.routes) {
+    if (route.route === undefined) continue;
+    compileRoute(route.route, names, route.path);
+    // `outputs.<id>` in a route names a stage of the pipeline: a typo would silently route on nothing
+    if (typeof route.route === 'string' && ctx.stageIds) checkOutputReferences(route.route, route.path, ctx.stageIds);
+  }
   for (const node of plan.nodes) if (node.approval?.show !== undefined) compileStateExpression(node.approval.show, `${node.path}.approve.show`);
 }

@@ -42,6 +42,8 @@ export { Resources, KNOWN_KINDS } from '../resources.js';
 
 // Expressions (JSONata in files, functions in code).
 export { compileExpression, toEvaluator, resolveExpressionLimits, DEFAULT_EXPRESSION_LIMITS, EXPRESSION_LIMIT_ENV } from '../pipeline/expressions.js';
+export { outputReferences, checkOutputReferences } from '../pipeline/references.js';
+export type { OutputReference } from '../pipeline/references.js';
 export type { Evaluator, EvaluateOptions, CompileOptions, ExpressionLimits } from '../pipeline/expressions.js';
 export type { ExpressionScope } from '../pipeline/schema.js';
 

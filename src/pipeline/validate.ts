@@ -9,6 +9,7 @@ import { chooseAutoEngine, decideEngine, type AutoDecision, type AutoStageHints 
 import { resolveExpressionLimits, toEvaluator, type Evaluator, type ExpressionLimits } from './expressions.js';
 import { didYouMean, firstIssue, issueToError, issuesToErrors, joinPath, keysAt, pipelineError, unknownKeyError } from './issues.js';
 import { loadModules } from './modules.js';
+import { checkOutputReferences } from './references.js';
 import { documentRootsFromEnv } from './roots.js';
 import { onFailureSchema, parallelGroupSchema, pipelineSchema, stageSchema, type OnFailure, type RetryPolicy } from './schema.js';
 
@@ -234,7 +235,9 @@ async function prepare(doc: unknown, options: ValidateOptions, problems: Problem
 
   // Old spellings accepted along the way: marked values in parsed tasks and stages, and what adapters report.
   const deprecations: Deprecation[] = [];
-  const vctx = (path: string): ValidationContext => ({ path, resources, baseDir, warn: (deprecation) => void deprecations.push(deprecation) });
+  // Every stage, group and branch id as written (defaults where none is), for `outputs.<id>` references.
+  const stageIds = allStageIds(raw);
+  const vctx = (path: string): ValidationContext => ({ path, resources, baseDir, stageIds, warn: (deprecation) => void deprecations.push(deprecation) });
 
   // Adapters used, prepared once with the pipeline's declarations. One whose prepare failed does not validate tasks
   // (they would name what its declarations should have registered).
@@ -260,9 +263,16 @@ async function prepare(doc: unknown, options: ValidateOptions, problems: Problem
     ids.add(id);
   };
   const limits = { limits: resolveExpressionLimits(options.expressionLimits) };
+  /** Compiled, and its `outputs.<id>` references checked against the pipeline's stages. */
+  const expression = (value: unknown, path: string) =>
+    problems.check(() => {
+      const evaluator = toEvaluator(value, path, limits);
+      if (typeof value === 'string') checkOutputReferences(value, path, stageIds);
+      return evaluator;
+    });
   const expressions = (step: Record<string, unknown>, shape: StepShape, path: string) => ({
-    input: shape.bad.has('input') ? undefined : problems.check(() => toEvaluator(step.input, `${path}.input`, limits)),
-    when: shape.bad.has('when') ? undefined : problems.check(() => toEvaluator(step.when, `${path}.when`, limits)),
+    input: shape.bad.has('input') ? undefined : expression(step.input, `${path}.input`),
+    when: shape.bad.has('when') ? undefined : expression(step.when, `${path}.when`),
   });
 
   /** A stage's engine (chosen for `auto`) and its task parsed and validated by the adapter, when its shape allows checking them. */
@@ -451,6 +461,26 @@ function checkStepShape(step: unknown, path: string, types: readonly string[], c
     bad.add('type');
   }
   return { object: true, ok: problems.size === before, bad, branches: [] };
+}
+
+/** Stage ids as the run will have them: each step's and branch's `id`, else its default (`<type>-<n>`, `parallel-<n>`). */
+function allStageIds(raw: readonly unknown[]): string[] {
+  const ids: string[] = [];
+  const record = (value: unknown) => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
+  raw.forEach((step, i) => {
+    const r = record(step);
+    if (!('parallel' in r)) {
+      ids.push(typeof r.id === 'string' ? r.id : `${String(r.type)}-${i + 1}`);
+      return;
+    }
+    const id = typeof r.id === 'string' ? r.id : `parallel-${i + 1}`;
+    ids.push(id);
+    (Array.isArray(r.parallel) ? r.parallel : []).forEach((branch: unknown, j) => {
+      const b = record(branch);
+      ids.push(typeof b.id === 'string' ? b.id : `${id}.${String(b.type)}-${j + 1}`);
+    });
+  });
+  return ids;
 }
 
 /** The name of a pipeline without one: its file's base name (`nightly.yaml` is `nightly`), else `hybrid`. */

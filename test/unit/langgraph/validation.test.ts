@@ -22,6 +22,19 @@ describe('langgraph task validation', () => {
     expect(() => validate({ workflow: { nodes: ['review', 'approve', 'implement'], conditional: { approve: 'approved ? "implement" : "end"' } } }, resources)).not.toThrow();
   });
 
+  it('checks outputs.<id> in routes against the pipeline stage ids, with a did-you-mean', () => {
+    const task = adapter.taskSchema.parse({ workflow: { nodes: ['a', 'b'], conditional: { a: 'outputs.reveiw.ok ? "b" : "end"' } }, handlers: { a: noop, b: noop } });
+    const ctx = { path: 'stages[1].task', resources: new Resources(), baseDir: process.cwd() };
+    expect(() => adapter.validate!(task, { ...ctx, stageIds: ['review', 'flow'] })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_PIPELINE',
+        path: 'stages[1].task.workflow.conditional.a',
+        message: 'stages[1].task.workflow.conditional.a: expected outputs.<id> to name a stage of the pipeline (review, flow); got "outputs.reveiw" (did you mean "review"?)',
+      }),
+    );
+    expect(() => adapter.validate!(task, { ...ctx, stageIds: ['reveiw', 'flow'] })).not.toThrow();
+  });
+
   it('rejects a bad JSONata route naming its path', () => {
     expect(() => validate({ workflow: { nodes: ['a'], conditional: { a: 'approved ? (' } }, handlers: { a: noop } })).toThrow(
       expect.objectContaining({ code: 'INVALID_PIPELINE', path: 'stages[1].task.workflow.conditional.a' }),
