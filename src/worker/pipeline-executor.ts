@@ -122,6 +122,8 @@ export function leaseCheckOf(getStore: () => Promise<RunStore | undefined>, grac
   return async (item) => {
     const store = await getStore();
     if (!store || !item.runId) return undefined;
+    // One query for the common case: a live lease means its worker is there.
+    if (await store.getLease(item.runId)) return undefined;
     const run = await store.getRun(item.runId);
     if (!run) {
       const started = item.startedAt ? Date.parse(item.startedAt) : Number.NaN;
@@ -134,7 +136,6 @@ export function leaseCheckOf(getStore: () => Promise<RunStore | undefined>, grac
     }
     const owner = (run as { owner?: unknown }).owner;
     if (run.status !== 'running' || typeof owner !== 'string') return undefined;
-    if (await store.getLease(item.runId)) return undefined;
     return `the lease of run ${item.runId} (held by ${owner}) lapsed`;
   };
 }

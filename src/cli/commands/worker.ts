@@ -29,6 +29,8 @@ interface WorkerCliOptions {
   poll: string;
   prefetch: string;
   leaseCheck: string;
+  heartbeat: string;
+  cancelCheck: string;
   apiUrl?: string;
   json?: boolean;
 }
@@ -45,6 +47,8 @@ export const defineWorker: DefineCommand = (program, setExitCode) => {
     .option('--poll <duration>', 'time between polls', '2s')
     .option('--prefetch <duration>', 'also claim runs scheduled this far ahead (they start on time)', '10s')
     .option('--lease-check <duration>', "how often to look for the pool's flow runs whose worker died (lease lapsed): crashed, and retried when the deployment allows", '15s')
+    .option('--heartbeat <duration>', 'time between worker heartbeats to the pool', '30s')
+    .option('--cancel-check <duration>', 'how often a running flow run is checked for cancellation in Prefect', '2s')
     .option('--api-url <url>', 'Prefect API URL (default PREFECT_API_URL)')
     .option('--json', 'print events as JSON lines')
     .addHelpText('after', HELP)
@@ -62,6 +66,8 @@ async function runWorker(options: WorkerCliOptions): Promise<number> {
   const pollIntervalMs = parseDuration(options.poll, '--poll', MAX_TIMER_MS);
   const prefetchMs = parseDuration(options.prefetch, '--prefetch', MAX_TIMER_MS);
   const leaseCheckMs = parseDuration(options.leaseCheck, '--lease-check', MAX_TIMER_MS);
+  const heartbeatIntervalMs = parseDuration(options.heartbeat, '--heartbeat', MAX_TIMER_MS);
+  const cancelCheckMs = parseDuration(options.cancelCheck, '--cancel-check', MAX_TIMER_MS);
   let failed = 0;
   const print = (event: Printed) => {
     if (event.type === 'finished' && event.state !== 'COMPLETED') failed++;
@@ -77,6 +83,8 @@ async function runWorker(options: WorkerCliOptions): Promise<number> {
     pollIntervalMs,
     prefetchMs,
     leaseCheckMs,
+    heartbeatIntervalMs,
+    cancelCheckMs,
     ...(options.name ? { name: options.name } : {}),
     onEvent: print,
   });
