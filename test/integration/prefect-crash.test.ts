@@ -168,4 +168,27 @@ describe('a worker killed in the middle of a flow run (real Prefect, real Postgr
     survivor.child.kill('SIGTERM');
     expect((await survivor.exited).code).toBe(0);
   });
+
+  it('a worker whose copy of a module differs from the deployed one fails the flow run naming both hashes', async () => {
+    const pool = `hash-${randomUUID().slice(0, 8)}`;
+    const folder = join(dir, 'drift');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'handlers.mjs'), HANDLERS);
+    await writeFile(join(folder, 'drift.json'), JSON.stringify({ ...pipeline, name: 'drift-pipeline' }));
+    const deployed = cli(['deploy', join(folder, 'drift.json'), '--pool', pool, '--json'], 'deployer', folder);
+    expect((await deployed.exited).code, deployed.err()).toBe(0);
+    const info = JSON.parse(deployed.out()) as { deploymentId: string; moduleHashes: Record<string, string> };
+    // The file changes after the deploy: this machine no longer has the deployed code.
+    await writeFile(join(folder, 'handlers.mjs'), `${HANDLERS}// edited\n`);
+    const flowRun = await client.createFlowRunFromDeployment(info.deploymentId, {});
+    const cwd = join(dir, 'w3', 'work');
+    await mkdir(cwd, { recursive: true });
+    const w = cli(['worker', '--pool', pool, '--name', 'w3', '--once', '--json'], 'w3', cwd);
+    workers.push(w.child);
+    expect((await w.exited).code, w.out() + w.err()).toBe(1);
+    const final = await client.readFlowRun(flowRun.id);
+    expect(final.state?.type).toBe('FAILED');
+    expect(final.state?.message).toContain(`modules[0] ./handlers.mjs (${join(folder, 'handlers.mjs')}): the deployment has ${info.moduleHashes['./handlers.mjs']}, this worker has sha256:`);
+    expect(await readFile(join(dir, 'side-effects.log'), 'utf8')).not.toContain(String(w.child.pid));
+  });
 });
