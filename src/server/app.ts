@@ -20,6 +20,7 @@ import { pipelineRoutes } from './routes/pipelines.js';
 import { runRoutes } from './routes/runs.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { selectorRoutes } from './routes/selector.js';
+import { mountDashboard } from './dashboard/index.js';
 import { mountMcp } from './mcp.js';
 import { DOCS_PATH, OPENAPI_PATH, rootPointer, systemRoutes } from './routes/system.js';
 import { RunManager } from './runs.js';
@@ -59,6 +60,8 @@ export interface ServerOptions {
   readonly resources?: ResourceRegistry;
   /** Where warnings and unexpected errors are logged (default: stderr, one line each). */
   readonly log?: (line: string) => void;
+  /** The run dashboard at `/` (default on; `false` leaves `/` to the JSON pointer). */
+  readonly dashboard?: boolean;
 }
 
 export interface CloseOptions {
@@ -163,6 +166,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Switchy
     scheduleRoutes(app, context);
     selectorRoutes(app, context);
     const mcp = await mountMcp(app, context);
+    if (options.dashboard !== false) mountDashboard(app, context);
 
     let closed: Promise<CloseReport> | undefined;
     const close = (closeOptions: CloseOptions = {}) =>
