@@ -80,6 +80,26 @@ export interface StageContext {
   readonly resources: ResourceRegistry;
   /** The hub's schedules: a stage registers the cron schedule that runs its pipeline again, in the hub's run store. */
   readonly schedules: StageSchedules;
+  /**
+   * Values this stage keeps across its attempts and across a resume of the run (in another process too), in the
+   * run store: what an adapter saves here a retry or a resume of the same stage finds again, so finished work is
+   * not done twice (the prefect adapter's completed DAG nodes). A new run starts empty. Set by the hub and
+   * `createTestContext`; optional so contexts built elsewhere need not provide it.
+   */
+  readonly memo?: StageMemo;
+}
+
+/**
+ * A stage's memo (`context.memo`): JSON values by key, scoped to one run and one stage. A stage run again by an
+ * `onFailure.goto` jump after it completed starts with an empty memo; a retry or a resume does not.
+ */
+export interface StageMemo {
+  /** The value saved under `key`, or undefined when none was. */
+  get(key: string): Promise<unknown | undefined>;
+  /** Saves (or replaces) a JSON value under `key`; it is in the store when the promise resolves. */
+  set(key: string, value: unknown): Promise<void>;
+  /** Every value saved so far, by key, in one read: for an adapter that looks many keys up at once. */
+  entries(): Promise<ReadonlyMap<string, unknown>>;
 }
 
 /** A cron schedule a stage asks the hub to keep for the run's pipeline file. */

@@ -16,11 +16,12 @@ export type {
   HealthStatus,
   WaitingForApproval,
   StageSchedules,
+  StageMemo,
   ScheduleRequest,
   ScheduleRegistration,
 } from './adapter.js';
 export type { EngineEvent, RunEvent, RunEventType, RunStatus, StageStatus, EventSink, PendingApprovalInfo } from './events/types.js';
-export type { RunStore, RunRecord, StageRecord, ApprovalRecord, ApprovalItem, ScheduleRecord, ListRunsOptions, RunLease, AcquireLeaseOptions, LeaseAcquisition } from './store/types.js';
+export type { RunStore, RunRecord, StageRecord, ApprovalRecord, ApprovalItem, ScheduleRecord, ListRunsOptions, RunLease, AcquireLeaseOptions, LeaseAcquisition, StepResultRecord } from './store/types.js';
 export { Resources } from './resources.js';
 // Old spellings in pipeline files: PreparedPipeline.warnings, process warnings (SWITCHYARD_DEPRECATED), or a listener.
 export { onDeprecation } from './deprecations.js';

@@ -68,7 +68,12 @@ export function createPrefectAdapter(options: PrefectAdapterOptions = {}): Orche
     etlSources?: ScheduledEtlTask['sources'],
     csvValues?: ScheduledEtlTask['csvValues'],
   ): Promise<DagResult> => {
-    const [{ runDag }, { resolveHandler }, etl] = await Promise.all([import('./local/engine.js'), import('switchyard/adapter-kit'), import('./local/etl.js')]);
+    const [{ runDag }, { resolveHandler }, etl, { nodeDefinitions }] = await Promise.all([
+      import('./local/engine.js'),
+      import('switchyard/adapter-kit'),
+      import('./local/etl.js'),
+      import('./local/memo.js'),
+    ]);
     const path = `${context.stageId}.nodes`;
     const dag = compile(nodes, path);
     const handlers = dag.ids.map((id, i) => {
@@ -79,6 +84,8 @@ export function createPrefectAdapter(options: PrefectAdapterOptions = {}): Orche
       }
       return resolveHandler(binding, context.resources, `${path}[${i}]`);
     });
+    // completed nodes go to the stage's memo; a retry or a resume reuses them (the ETL settings are part of each definition)
+    const memo = context.memo ? { memo: context.memo, definitions: nodeDefinitions(dag, handlers, etlSources ? etlSalt(etlSources, csvValues) : '') } : undefined;
     const reporter = report ? await (await loadServer()).createDagReporter(report.prefect, shapeOf(dag, context), context) : undefined;
     context.emit({ kind: 'dag.started', message: `${dag.ids.length} nodes, ${dag.edges} edges`, data: { nodes: dag.ids.length, edges: dag.edges } });
     try {
@@ -90,6 +97,7 @@ export function createPrefectAdapter(options: PrefectAdapterOptions = {}): Orche
         ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
         ...(settings.onNodeFailure ? { onNodeFailure: settings.onNodeFailure } : {}),
         ...(reporter ? { observer: reporter } : {}),
+        ...(memo ? { memo } : {}),
       });
       context.emit({ kind: 'dag.completed', message: `${result.completed.length} nodes completed`, data: { ...result.stats } });
       await reporter?.finish({ status: 'completed', result });
@@ -159,6 +167,16 @@ function validateTask(task: PrefectTask, ctx: ValidationContext): void {
     const where = typeof node === 'string' ? `${nodesPath}[${i}]` : `${nodesPath}[${i}].${node.handler === undefined ? 'id' : 'handler'}`;
     throw unknownHandlerError(binding, ctx.resources, where);
   });
+}
+
+/** What the built-in ETL handlers' outputs depend on besides their code: the sources and how CSV cells are read. */
+function etlSalt(sources: NonNullable<ScheduledEtlTask['sources']>, csvValues: ScheduledEtlTask['csvValues']): string {
+  try {
+    return JSON.stringify([sources, csvValues ?? 'typed']);
+  } catch {
+    // not JSON (inline records from code): a salt that matches no other run's, so nothing is reused
+    return `unkeyed:${Math.random()}`;
+  }
 }
 
 function isRegistered(context: StageContext, name: string): boolean {

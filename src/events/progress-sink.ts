@@ -43,6 +43,8 @@ export class ProgressSink implements EventSink {
         if (/\.(?:problem|warning)$/.test(event.event.kind) || event.event.data?.level === 'warning') {
           return this.#line(`  ⚠ ${event.stageId}: ${event.event.message ?? event.event.kind}`);
         }
+        // a retry or a resume that reused work an earlier attempt finished (the prefect adapter's completed nodes)
+        if (event.event.kind === 'dag.reused') return this.#line(`  ↺ ${event.stageId}: ${event.event.message ?? 'reused earlier work'}`);
         const progress = event.event.progress;
         if (!progress) return;
         let bar = this.#active.get(event.stageId);

@@ -18,6 +18,7 @@ export type {
   HealthStatus,
   WaitingForApproval,
   StageSchedules,
+  StageMemo,
   ScheduleRequest,
   ScheduleRegistration,
 } from '../adapter.js';

@@ -3,8 +3,8 @@
  * one adapter outside a pipeline, and the conformance suites every adapter and every run store passes.
  * The suites use vitest (an optional peer dependency); import this entry only from tests.
  */
-export { createTestContext, createTestSchedules } from './testing/test-context.js';
-export type { TestContext, TestContextOptions, TestSchedules } from './testing/test-context.js';
+export { createTestContext, createTestMemo, createTestSchedules } from './testing/test-context.js';
+export type { TestContext, TestContextOptions, TestMemo, TestSchedules } from './testing/test-context.js';
 export { describeAdapterConformance } from './testing/adapter-conformance.js';
 export type { ConformanceFixtures } from './testing/adapter-conformance.js';
 export { describeStoreConformance, runRecord } from './testing/store-conformance.js';

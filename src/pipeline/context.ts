@@ -1,7 +1,8 @@
-import type { ApprovalDecision, HistoryEntry, ResourceRegistry, StageContext } from '../adapter.js';
+import type { ApprovalDecision, HistoryEntry, ResourceRegistry, StageContext, StageMemo } from '../adapter.js';
 import type { RunEventInput } from '../events/bus.js';
 import type { EngineEvent } from '../events/types.js';
 import { StageScheduleRegistry, type ScheduleSink } from '../schedule/register.js';
+import { stageMemo, type StepResultStore } from './memo.js';
 
 /**
  * The decision a waiting stage resumes with. When it waited on several approvals at once, `approvals` holds each
@@ -34,6 +35,8 @@ export interface RunContextBase {
   readonly schedules: ScheduleSink;
   /** The pipeline file the run came from (absolute), which registered schedules run again; none for code pipelines. */
   readonly pipelineFile: string | undefined;
+  /** Where stages' memos (`context.memo`) live: the run store; none, no memo. */
+  readonly stepResults?: Partial<StepResultStore>;
 }
 
 /**
@@ -69,6 +72,8 @@ export function buildStageContext(
     resources: base.resources,
     schedules: new StageScheduleRegistry(base.schedules, base.pipelineFile, base.pipelineName, stageId),
   };
+  const memo = base.stepResults ? stageMemo(base.stepResults, base.runId, stageId, base.history) : undefined;
+  if (memo) (context as { memo?: StageMemo }).memo = memo;
   if (approval?.approvals) {
     const { approvals, ...summary } = approval;
     Object.assign(context, { approval: summary, approvals });

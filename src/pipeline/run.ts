@@ -136,6 +136,7 @@ export class RunState {
       resources: init.pipeline.resources,
       events: init.bus,
       schedules: init.store,
+      stepResults: init.store,
       pipelineFile: init.pipelineFile,
     };
   }

@@ -2,7 +2,7 @@ import type { HistoryEntry } from '../adapter.js';
 import { SwitchyardError } from '../errors.js';
 import type { RunEvent } from '../events/types.js';
 import { SLOT_RETENTION_MS, assertOwner, assertScheduleId, assertTtl, normaliseSlot } from './leases.js';
-import type { AcquireLeaseOptions, ApprovalRecord, LeaseAcquisition, ListRunsOptions, RunCommit, RunLease, RunRecord, RunStore, ScheduleRecord, StageRecord } from './types.js';
+import type { AcquireLeaseOptions, ApprovalRecord, LeaseAcquisition, ListRunsOptions, RunCommit, RunLease, RunRecord, RunStore, ScheduleRecord, StageRecord, StepResultRecord } from './types.js';
 
 interface RunEntry {
   /** A private copy (JSON round trip): never shared with callers. */
@@ -13,6 +13,8 @@ interface RunEntry {
   /** Events are frozen by the hub's event bus and never change, so they are kept as given and copied on read. */
   events: Map<number, RunEvent>;
   approvals: Map<string, string>;
+  /** Step results by stage id, then key (JSON text of the record). */
+  steps: Map<string, Map<string, string>>;
   lease?: { owner: string; expiresAt: number };
   /** The last lease's fencing token (0 before the first). */
   leaseToken: number;
@@ -36,7 +38,7 @@ export class MemoryRunStore implements RunStore {
 
   async createRun(run: RunRecord): Promise<void> {
     if (this.#runs.has(run.runId)) throw new SwitchyardError('CONFLICT', `run ${run.runId} already exists`, { details: { runId: run.runId } });
-    this.#runs.set(run.runId, { run: clone(run), order: this.#order++, stages: new Map(), history: [], events: new Map(), approvals: new Map(), leaseToken: 0 });
+    this.#runs.set(run.runId, { run: clone(run), order: this.#order++, stages: new Map(), history: [], events: new Map(), approvals: new Map(), steps: new Map(), leaseToken: 0 });
   }
 
   async updateRun(runId: string, patch: Partial<Omit<RunRecord, 'runId'>>): Promise<void> {
@@ -111,6 +113,18 @@ export class MemoryRunStore implements RunStore {
 
   async listApprovals(runId: string): Promise<ApprovalRecord[]> {
     return [...(this.#runs.get(runId)?.approvals.values() ?? [])].map((json) => JSON.parse(json) as ApprovalRecord);
+  }
+
+  async saveStepResult(runId: string, stageId: string, key: string, value: unknown): Promise<void> {
+    const entry = this.#entry(runId);
+    let steps = entry.steps.get(stageId);
+    if (!steps) entry.steps.set(stageId, (steps = new Map()));
+    const record: StepResultRecord = { key, value, savedAt: new Date().toISOString() };
+    steps.set(key, JSON.stringify(record));
+  }
+
+  async listStepResults(runId: string, stageId: string): Promise<StepResultRecord[]> {
+    return [...(this.#runs.get(runId)?.steps.get(stageId)?.values() ?? [])].map((json) => JSON.parse(json) as StepResultRecord);
   }
 
   async saveSchedule(schedule: ScheduleRecord): Promise<void> {

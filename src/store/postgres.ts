@@ -12,7 +12,7 @@ import { SwitchyardError } from '../errors.js';
 import type { RunEvent, RunStatus } from '../events/types.js';
 import { SLOT_RETENTION_MS, assertOwner, assertScheduleId, assertTtl, normaliseSlot } from './leases.js';
 import { redactUrl, scrubPassword } from './store-url.js';
-import type { AcquireLeaseOptions, ApprovalRecord, LeaseAcquisition, ListRunsOptions, RunLease, RunRecord, RunStore, ScheduleRecord, StageRecord } from './types.js';
+import type { AcquireLeaseOptions, ApprovalRecord, LeaseAcquisition, ListRunsOptions, RunLease, RunRecord, RunStore, ScheduleRecord, StageRecord, StepResultRecord } from './types.js';
 
 export interface PostgresRunStoreOptions {
   /** `postgres://user:password@host:5432/database` (the password is never printed). */
@@ -86,6 +86,21 @@ CREATE TABLE schedule_slots (
   owner text NOT NULL,
   claimed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
   PRIMARY KEY (schedule_id, slot)
+);
+`,
+  },
+  {
+    version: 2,
+    name: 'step results (memoized DAG nodes)',
+    sql: `
+CREATE TABLE step_results (
+  run_id text NOT NULL,
+  stage_id text NOT NULL,
+  key text NOT NULL,
+  ord bigint GENERATED ALWAYS AS IDENTITY,
+  saved_at text NOT NULL,
+  body text NOT NULL,
+  PRIMARY KEY (run_id, stage_id, key)
 );
 `,
   },
@@ -218,6 +233,27 @@ export class PostgresRunStore implements RunStore {
 
   async listApprovals(runId: string): Promise<ApprovalRecord[]> {
     return this.#bodies<ApprovalRecord>('sy_list_approvals', 'SELECT body FROM approvals WHERE run_id = $1 ORDER BY ord', [runId]);
+  }
+
+  async saveStepResult(runId: string, stageId: string, key: string, value: unknown): Promise<void> {
+    // Only for a run that exists (one statement); a replaced result keeps its first position (the identity column).
+    const result = await this.#pool.query({
+      name: 'sy_save_step_result',
+      text: `INSERT INTO step_results (run_id, stage_id, key, saved_at, body)
+             SELECT $1::text, $2::text, $3::text, $4::text, $5::text WHERE EXISTS (SELECT 1 FROM runs WHERE run_id = $1::text)
+             ON CONFLICT (run_id, stage_id, key) DO UPDATE SET saved_at = excluded.saved_at, body = excluded.body`,
+      values: [runId, stageId, key, new Date().toISOString(), JSON.stringify(value)],
+    });
+    if ((result.rowCount ?? 0) === 0) throw new SwitchyardError('NOT_FOUND', `no run ${runId}`, { details: { runId } });
+  }
+
+  async listStepResults(runId: string, stageId: string): Promise<StepResultRecord[]> {
+    const rows = await this.#query<{ key: string; saved_at: string; body: string }>(
+      'sy_list_step_results',
+      'SELECT key, saved_at, body FROM step_results WHERE run_id = $1 AND stage_id = $2 ORDER BY ord',
+      [runId, stageId],
+    );
+    return rows.map((row) => ({ key: row.key, value: JSON.parse(row.body) as unknown, savedAt: row.saved_at }));
   }
 
   async saveSchedule(schedule: ScheduleRecord): Promise<void> {

@@ -42,6 +42,14 @@ CREATE TABLE IF NOT EXISTS approvals (
   body TEXT NOT NULL,
   PRIMARY KEY (run_id, stage_id)
 );
+CREATE TABLE IF NOT EXISTS step_results (
+  run_id TEXT NOT NULL,
+  stage_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  saved_at TEXT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (run_id, stage_id, key)
+);
 CREATE TABLE IF NOT EXISTS schedules (
   id TEXT PRIMARY KEY,
   created_at TEXT NOT NULL,

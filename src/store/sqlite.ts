@@ -8,7 +8,7 @@ import type { RunEvent } from '../events/types.js';
 import { SCHEMA_SQL, SCHEMA_VERSION, migrateSqliteSchema } from './sqlite-schema.js';
 import { SqliteLeases } from './sqlite-leases.js';
 import { RUN_STORE_FILE } from './home.js';
-import type { AcquireLeaseOptions, ApprovalRecord, LeaseAcquisition, ListRunsOptions, RunCommit, RunLease, RunRecord, RunStore, ScheduleRecord, StageRecord } from './types.js';
+import type { AcquireLeaseOptions, ApprovalRecord, LeaseAcquisition, ListRunsOptions, RunCommit, RunLease, RunRecord, RunStore, ScheduleRecord, StageRecord, StepResultRecord } from './types.js';
 
 type Database = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
@@ -58,6 +58,12 @@ export class SqliteRunStore implements RunStore {
         'INSERT INTO approvals (run_id, stage_id, body) VALUES (?, ?, ?) ON CONFLICT (run_id, stage_id) DO UPDATE SET body = excluded.body',
       ),
       listApprovals: db.prepare('SELECT body FROM approvals WHERE run_id = ? ORDER BY rowid'),
+      // A replaced step result keeps its rowid (the upsert updates in place), so the list keeps first-saved order.
+      saveStepResult: db.prepare(
+        'INSERT INTO step_results (run_id, stage_id, key, saved_at, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, stage_id, key) DO UPDATE SET saved_at = excluded.saved_at, body = excluded.body',
+      ),
+      listStepResults: db.prepare('SELECT key, saved_at, body FROM step_results WHERE run_id = ? AND stage_id = ? ORDER BY rowid'),
+      runExists: db.prepare('SELECT 1 FROM runs WHERE run_id = ?'),
       saveSchedule: db.prepare('INSERT INTO schedules (id, created_at, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body'),
       getSchedule: db.prepare('SELECT body FROM schedules WHERE id = ?'),
       listSchedules: db.prepare('SELECT body FROM schedules ORDER BY created_at, id'),
@@ -161,6 +167,15 @@ export class SqliteRunStore implements RunStore {
 
   async listApprovals(runId: string): Promise<ApprovalRecord[]> {
     return (this.#stmt.listApprovals!.all(runId) as { body: string }[]).map((row) => JSON.parse(row.body) as ApprovalRecord);
+  }
+
+  async saveStepResult(runId: string, stageId: string, key: string, value: unknown): Promise<void> {
+    if (this.#stmt.runExists!.get(runId) === undefined) throw new SwitchyardError('NOT_FOUND', `no run ${runId}`, { details: { runId } });
+    this.#stmt.saveStepResult!.run(runId, stageId, key, new Date().toISOString(), JSON.stringify(value));
+  }
+
+  async listStepResults(runId: string, stageId: string): Promise<StepResultRecord[]> {
+    return (this.#stmt.listStepResults!.all(runId, stageId) as { key: string; saved_at: string; body: string }[]).map((row) => ({ key: row.key, value: JSON.parse(row.body) as unknown, savedAt: row.saved_at }));
   }
 
   async saveSchedule(schedule: ScheduleRecord): Promise<void> {

@@ -87,6 +87,17 @@ export interface RunCommit {
   readonly run?: Partial<Omit<RunRecord, 'runId'>>;
 }
 
+/**
+ * A value a stage saved while it ran (`context.memo`), kept by (run, stage, key): a DAG node's output, so a retry
+ * of the stage or a resume of the run does not run the node again. The value is JSON.
+ */
+export interface StepResultRecord {
+  readonly key: string;
+  readonly value: unknown;
+  /** ISO time it was (last) saved. */
+  readonly savedAt: string;
+}
+
 export interface ListRunsOptions {
   readonly limit?: number;
   readonly status?: RunStatus;
@@ -146,6 +157,11 @@ export interface RunStore {
 
   saveApproval(approval: ApprovalRecord): Promise<void>;
   listApprovals(runId: string): Promise<ApprovalRecord[]>;
+
+  /** Saves (or replaces) one step result of a stage of a run; `value` is JSON. An unknown run is a NOT_FOUND error. */
+  saveStepResult(runId: string, stageId: string, key: string, value: unknown): Promise<void>;
+  /** The stage's step results, in the order their keys were first saved; none for an unknown run or stage. */
+  listStepResults(runId: string, stageId: string): Promise<StepResultRecord[]>;
 
   saveSchedule(schedule: ScheduleRecord): Promise<void>;
   getSchedule(id: string): Promise<ScheduleRecord | undefined>;

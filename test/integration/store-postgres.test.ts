@@ -58,9 +58,28 @@ describe('the PostgreSQL run store: migrations', () => {
     await again.createRun(runRecord('r1'));
     await again.close();
     const rows = await sql<{ version: number; name: string }>(url, 'SELECT version, name FROM schema_migrations ORDER BY version');
-    expect(rows.map((r) => r.version)).toEqual([1]);
+    expect(rows.map((r) => r.version)).toEqual([1, 2]);
     const tables = await sql<{ table_name: string }>(url, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name");
-    expect(tables.map((t) => t.table_name)).toEqual(['approvals', 'events', 'history', 'runs', 'schedule_slots', 'schedules', 'schema_migrations', 'stages']);
+    expect(tables.map((t) => t.table_name)).toEqual(['approvals', 'events', 'history', 'runs', 'schedule_slots', 'schedules', 'schema_migrations', 'stages', 'step_results']);
+  });
+
+  it('brings a database at schema 1 up to date: the step results table, its runs kept', async () => {
+    const url = await server.createDatabase('migrations_from_1');
+    const store = await openRunStore({ url });
+    await store.createRun(runRecord('r1'));
+    await store.close();
+    // as the first released switchyard left it
+    await sql(url, 'DROP TABLE step_results');
+    await sql(url, 'DELETE FROM schema_migrations WHERE version > 1');
+    const again = await openRunStore({ url });
+    try {
+      expect(await again.getRun('r1')).toEqual(runRecord('r1'));
+      await again.saveStepResult('r1', 'a', 'node:x', { output: 1 });
+      expect((await again.listStepResults('r1', 'a')).map((r) => r.value)).toEqual([{ output: 1 }]);
+    } finally {
+      await again.close();
+    }
+    expect((await sql<{ version: number }>(url, 'SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version)).toEqual([1, 2]);
   });
 
   it('keeps a schema apart: its own tables and migrations, the public schema untouched', async () => {

@@ -3,6 +3,7 @@ import type { SerializedError, StageContext } from 'switchyard/adapter-kit';
 import type { Handler } from 'switchyard/adapter-kit';
 import type { RetryOption } from '../task-schema.js';
 import type { CompiledDag } from './compile.js';
+import { NodeMemo, type DagMemo } from './memo.js';
 
 /** What a node handler receives: the stage input and its dependencies' outputs keyed by node id. */
 export interface DagNodeInput {
@@ -16,7 +17,7 @@ export interface DagResult {
   readonly outputs: Record<string, unknown>;
   /** Node ids in completion order. */
   readonly completed: string[];
-  readonly stats: { readonly tasks: number; readonly edges: number; readonly retries: number; readonly durationMs: number };
+  readonly stats: { readonly tasks: number; readonly edges: number; readonly retries: number; readonly durationMs: number; readonly reused: number };
 }
 
 /** Hooks for watching a run (the Prefect reporter uses them). Called synchronously; keep them cheap. */
@@ -38,6 +39,12 @@ export interface DagRunOptions {
   readonly observer?: DagObserver;
   /** Emit `node.*` events per node; default: only for DAGs of up to 100 nodes (bigger ones emit `dag.progress`). */
   readonly nodeEvents?: boolean;
+  /**
+   * Keep completed nodes in the stage's memo and reuse the ones kept by an earlier attempt (`node.reused`, then a
+   * `dag.reused` summary): a retry or a resume runs only the nodes that had not completed. The run settles after
+   * the nodes' writes did.
+   */
+  readonly memo?: DagMemo;
 }
 
 const PENDING = 0;
@@ -53,6 +60,19 @@ const NO_DEPS: Readonly<Record<string, unknown>> = Object.freeze({});
  * the rejection is a STAGE_FAILED error whose details carry the completed nodes and their outputs.
  */
 export function runDag(dag: CompiledDag, handlers: readonly Handler[], options: DagRunOptions): Promise<DagResult> {
+  const { memo } = options;
+  if (!memo) return execute(dag, handlers, options, undefined);
+  const { context } = options;
+  const onWriteError = (node: string, error: unknown) =>
+    context.emit({ kind: 'memo.warning', message: `node "${node}": its output was not kept, a retry runs it again: ${(error as Error)?.message ?? String(error)}`, data: { node, level: 'warning' } });
+  // a memo that cannot be read is no reason to fail the stage: every node runs
+  return memo.memo.entries().then(
+    (saved) => execute(dag, handlers, options, new NodeMemo(dag, memo, saved, options.input, onWriteError)),
+    () => execute(dag, handlers, options, new NodeMemo(dag, memo, new Map(), options.input, onWriteError)),
+  );
+}
+
+function execute(dag: CompiledDag, handlers: readonly Handler[], options: DagRunOptions, memo: NodeMemo | undefined): Promise<DagResult> {
   const { context } = options;
   const n = dag.ids.length;
   const ids = dag.ids;
@@ -82,6 +102,7 @@ export function runDag(dag: CompiledDag, handlers: readonly Handler[], options: 
     let running = 0;
     let done = 0;
     let retries = 0;
+    const reused: string[] = [];
     let stopping = false;
     let settled = false;
     const failures: { node: string; error: SwitchyardError }[] = [];
@@ -105,12 +126,18 @@ export function runDag(dag: CompiledDag, handlers: readonly Handler[], options: 
       return record;
     };
 
-    const complete = (i: number, value: unknown) => {
+    const complete = (i: number, value: unknown, fromMemo = false) => {
       outputs[i] = value;
       state[i] = DONE;
       order[done++] = i;
-      if (nodeEvents) context.emit({ kind: 'node.completed', message: ids[i], data: { node: ids[i] } });
-      else if (done % progressEvery === 0) context.emit({ kind: 'dag.progress', progress: { done, total: n, unit: 'tasks' } });
+      if (fromMemo) {
+        reused.push(ids[i]!);
+        if (nodeEvents) context.emit({ kind: 'node.reused', message: `${ids[i]}: completed in an earlier attempt, not run again`, data: { node: ids[i] } });
+      } else {
+        memo?.record(i, value);
+        if (nodeEvents) context.emit({ kind: 'node.completed', message: ids[i], data: { node: ids[i] } });
+      }
+      if (!nodeEvents && done % progressEvery === 0) context.emit({ kind: 'dag.progress', progress: { done, total: n, unit: 'tasks' } });
       observer?.nodeCompleted?.(ids[i]!, value);
       for (let k = outStart[i]!, end = outStart[i + 1]!; k < end; k++) {
         const j = outList[k]!;
@@ -164,6 +191,11 @@ export function runDag(dag: CompiledDag, handlers: readonly Handler[], options: 
 
     const start = (i: number) => {
       if (state[i] !== PENDING) return;
+      const kept = memo?.lookup(i);
+      if (kept) {
+        complete(i, kept.value, true);
+        return;
+      }
       const input = nodeInput(i);
       if (nodeEvents) context.emit({ kind: 'node.started', message: ids[i], data: { node: ids[i] } });
       observer?.nodeStarted?.(ids[i]!, 1);
@@ -214,19 +246,28 @@ export function runDag(dag: CompiledDag, handlers: readonly Handler[], options: 
       settled = true;
       context.signal.removeEventListener('abort', onAbort);
       const durationMs = performance.now() - started;
+      if (reused.length > 0) {
+        context.emit({ kind: 'dag.reused', message: `${reused.length} of ${n} nodes completed in an earlier attempt, not run again`, data: { reused: reused.length, total: n, nodes: reused.slice(0, 100) } });
+      }
       if (failures.length > 0) {
         controller.abort();
-        reject(failed(failures, partial(), outputsRecord(), ids, state));
+        const error = failed(failures, partial(), outputsRecord(), ids, state);
+        if (memo) void memo.settled().then(() => reject(error));
+        else reject(error);
         return;
       }
       const record = outputsRecord();
       const result = dag.sinks.length === 1 ? outputs[dag.sinks[0]!] : Object.fromEntries(dag.sinks.map((s) => [ids[s]!, outputs[s]]));
-      resolve({ result, outputs: record, completed: partial(), stats: { tasks: n, edges: dag.edges, retries, durationMs } });
+      const value: DagResult = { result, outputs: record, completed: partial(), stats: { tasks: n, edges: dag.edges, retries, durationMs, reused: reused.length } };
+      if (memo) void memo.settled().then(() => resolve(value));
+      else resolve(value);
     };
 
     pump();
   });
 }
+
+export type { DagMemo } from './memo.js';
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';

@@ -196,6 +196,35 @@ export function describeStoreConformance(name: string, options: StoreConformance
       expect(await store.listEvents('ghost')).toEqual([]);
     });
 
+    it('keeps step results by (run, stage, key): a save replaces the value and keeps its first position', async () => {
+      const store = await fresh();
+      await store.createRun(runRecord('r1'));
+      await store.createRun(runRecord('r2'));
+      expect(await store.listStepResults('r1', 'a')).toEqual([]);
+      await store.saveStepResult('r1', 'a', 'node:x', { output: { n: 1 } });
+      await store.saveStepResult('r1', 'a', 'node:y', { output: [1, 'two', null, true] });
+      await store.saveStepResult('r1', 'b', 'node:x', { output: 'other stage' });
+      await store.saveStepResult('r2', 'a', 'node:x', { output: 'other run' });
+      await store.saveStepResult('r1', 'a', 'node:x', { output: { n: 2 } });
+      const results = await store.listStepResults('r1', 'a');
+      expect(results.map((r) => [r.key, r.value])).toEqual([
+        ['node:x', { output: { n: 2 } }],
+        ['node:y', { output: [1, 'two', null, true] }],
+      ]);
+      for (const r of results) expect(Number.isNaN(Date.parse(r.savedAt))).toBe(false);
+      expect((await store.listStepResults('r1', 'b')).map((r) => r.value)).toEqual([{ output: 'other stage' }]);
+      expect((await store.listStepResults('r2', 'a')).map((r) => r.value)).toEqual([{ output: 'other run' }]);
+      expect(await store.listStepResults('ghost', 'a')).toEqual([]);
+      await expect(store.saveStepResult('ghost', 'a', 'node:x', {})).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      // what was saved cannot be changed through the object passed or got
+      const value = { output: { list: [1] } };
+      await store.saveStepResult('r1', 'c', 'k', value);
+      value.output.list.push(2);
+      const [got] = await store.listStepResults('r1', 'c');
+      (got!.value as typeof value).output.list.push(3);
+      expect((await store.listStepResults('r1', 'c'))[0]!.value).toEqual({ output: { list: [1] } });
+    });
+
     it('saves, lists, replaces and removes schedules', async () => {
       const store = await fresh();
       await store.saveSchedule(schedule('b', at(2)));
@@ -351,12 +380,14 @@ export function describeStoreConformance(name: string, options: StoreConformance
         await store.appendHistory('r1', history('a'));
         await store.appendEvent(event('r1', 1));
         await store.appendEvents([event('r1', 2), event('r1', 3)]);
+        await store.saveStepResult('r1', 'a', 'node:x', { output: 1 });
         const again = await options.reopen!(store);
         open.push(again);
         expect(await again.getRun('r1')).toEqual(runRecord('r1'));
         expect((await again.listStages('r1')).map((s) => s.stageId)).toEqual(['a']);
         expect(await again.listHistory('r1')).toEqual([history('a')]);
         expect(await again.listEvents('r1')).toEqual([event('r1', 1), event('r1', 2), event('r1', 3)]);
+        expect((await again.listStepResults('r1', 'a')).map((r) => [r.key, r.value])).toEqual([['node:x', { output: 1 }]]);
       });
     }
   });

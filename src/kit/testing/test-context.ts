@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { HistoryEntry, ResourceRegistry, StageContext, ApprovalDecision, StageSchedules } from '../../adapter.js';
+import type { HistoryEntry, ResourceRegistry, StageContext, ApprovalDecision, StageMemo, StageSchedules } from '../../adapter.js';
 import type { EngineEvent } from '../../events/types.js';
 import { Resources } from '../../resources.js';
 import { registerStageSchedule } from '../../schedule/register.js';
@@ -26,6 +26,16 @@ export interface TestContextOptions {
   readonly pipelineName?: string;
   /** The pipeline file the run came from; without one, schedules are not registered (as for code pipelines). */
   readonly pipelineFile?: string;
+  /**
+   * What `context.memo` keeps (default: a new empty map). Pass the `memo.values` of an earlier context to play a
+   * retry or a resume of the same stage, which the hub gives the memo its earlier attempts saved.
+   */
+  readonly memo?: Map<string, unknown>;
+}
+
+/** `context.memo` in memory: values JSON round-tripped as the run store keeps them, in `values`. */
+export interface TestMemo extends StageMemo {
+  readonly values: Map<string, unknown>;
 }
 
 /** `context.schedules` in memory: the same upsert as the hub's, into `records` (seed it to test an existing schedule). */
@@ -37,6 +47,17 @@ export interface TestContext extends StageContext {
   /** Every engine event the stage emitted, in order. */
   readonly events: EngineEvent[];
   readonly schedules: TestSchedules;
+  readonly memo: TestMemo;
+}
+
+/** An in-memory `context.memo` over `values`. */
+export function createTestMemo(values: Map<string, unknown> = new Map()): TestMemo {
+  return {
+    values,
+    get: async (key) => values.get(key),
+    set: async (key, value) => void values.set(key, JSON.parse(JSON.stringify(value === undefined ? null : value)) as unknown),
+    entries: async () => new Map(values),
+  };
 }
 
 /** An in-memory `context.schedules` for one stage, with the hub's registration rules. */
@@ -89,6 +110,7 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
     documentRoots: options.documentRoots ?? [options.baseDir ?? process.cwd()],
     resources: options.resources ?? new Resources(),
     schedules: createTestSchedules({ ...(options.pipelineFile === undefined ? {} : { pipelineFile: options.pipelineFile }), pipelineName, stageId }),
+    memo: createTestMemo(options.memo),
     ...(options.approval ? { approval: options.approval } : {}),
     ...(options.approvals ? { approvals: options.approvals } : {}),
     events,

@@ -37,6 +37,18 @@ describe('the SQLite store schema: migrations', () => {
     expect(after.tables).toContain('schedule_slots');
   });
 
+  it('a file written before step results gets their table on open (a new table: no version step), and they work', async () => {
+    const home = schemaOneHome();
+    const store = await openRunStore(home);
+    try {
+      await store.saveStepResult('old-run', 'a', 'node:x', { output: 1 });
+      expect((await store.listStepResults('old-run', 'a')).map((r) => r.value)).toEqual([{ output: 1 }]);
+    } finally {
+      await store.close();
+    }
+    expect(inspect(home).tables).toContain('step_results');
+  });
+
   it('opening a migrated file again changes nothing', async () => {
     const home = schemaOneHome();
     await (await openRunStore(home)).close();
