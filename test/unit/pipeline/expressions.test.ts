@@ -250,8 +250,10 @@ describe('the hub stops expressions with the stage timeout and the run deadline'
 });
 
 describe('the hostile-input corpus (test/fixtures/hostile): every file ends, within its budgets', () => {
-  const files = readdirSync(HOSTILE).filter((name) => name.endsWith('.yaml'));
   const expectation = (file: string) => /^# expect: (\S+)$/m.exec(readFileSync(join(HOSTILE, file), 'utf8'))?.[1];
+  // The expression cases; the corpus's other files (YAML bombs, module and path tricks, huge numbers) run through the
+  // real CLI in test/integration/hostile-corpus.test.ts.
+  const files = readdirSync(HOSTILE).filter((name) => name.endsWith('.yaml') && /^# expect: (EXPRESSION_LIMIT|INVALID_PIPELINE|completed)$/m.test(readFileSync(join(HOSTILE, name), 'utf8')));
 
   it('has files, each with an expectation', () => {
     expect(files.length).toBeGreaterThan(10);
