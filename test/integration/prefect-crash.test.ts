@@ -150,6 +150,8 @@ describe('a worker killed in the middle of a flow run (real Prefect, real Postgr
     expect(final.state?.type, final.state?.message ?? '').toBe('COMPLETED');
     expect(final.state?.message).toBe('completed on ' + (survivor === started[0] ? 'w1' : 'w2'));
     expect(final.run_count).toBe(2);
+    // deploy --retries became the flow run's retry policy (what Prefect's own rule for FAILED reads).
+    expect(final.empirical_policy).toMatchObject({ retries: 2 });
     console.log(`flow run ${flowRun.id} completed ${recoveredMs} ms after the kill (bound ${boundMs} ms)`);
 
     // The survivor saw the lapse and crashed + rescheduled the run, then claimed it.

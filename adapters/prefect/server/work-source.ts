@@ -107,7 +107,9 @@ export function prefectWorkSource(options: PrefectWorkSourceOptions): WorkSource
       // reporting now would end the retry, so it reports only a run that is still its own.
       if (mine !== undefined) {
         const current = (await client.readFlowRun(item.id)).state;
-        if (current?.type !== 'RUNNING' || current.message !== mine) return;
+        // still ours: RUNNING with our mark, or being cancelled (CANCELLING is what a cancel in Prefect looks like)
+        const ours = (current?.type === 'RUNNING' && current.message === mine) || current?.type === 'CANCELLING';
+        if (!ours) return;
       }
       const data = result.state === 'COMPLETED' ? resultData(result.data) : {};
       await setState(client, 'flow_run', item.id, { type: result.state, message: result.message, ...data });

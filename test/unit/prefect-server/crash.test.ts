@@ -73,6 +73,11 @@ describe('prefectWorkSource: flow runs whose worker died', () => {
     current = state('RUNNING', 'running on w3'); // crashed, retried and now running elsewhere
     await source.finish(item(flowRun()), { state: 'FAILED', message: 'lease lost' });
     expect(proposals(recorder.requests).map((s) => s.type)).toEqual(['RUNNING']);
+    // A run cancelled in Prefect (CANCELLING) is still its own to report CANCELLED.
+    await source.start(item(flowRun({ state: state('PENDING') })), worker, new AbortController().signal);
+    current = state('CANCELLING');
+    await source.finish(item(flowRun()), { state: 'CANCELLED', message: 'flow run cancelled in Prefect' });
+    expect(proposals(recorder.requests).map((s) => s.type)).toEqual(['RUNNING', 'RUNNING', 'CANCELLED']);
   });
 });
 
