@@ -44,10 +44,15 @@ export async function readPipelineFile(path: string): Promise<LoadedPipelineFile
   return { document: toJs(parsed, lineCounter, file), file, baseDir: dirname(file) };
 }
 
-/** The YAML document as plain data; alias problems (a missing anchor, a billion-laughs bomb) become user errors with a position. */
+/**
+ * The YAML document as plain data; alias problems (a missing anchor, a billion-laughs bomb, an alias inside its own
+ * anchor) become user errors with a position.
+ */
 function toJs(parsed: Document, lineCounter: LineCounter, file: string): unknown {
   try {
-    return parsed.toJS({ maxAliasCount: 100 });
+    const data: unknown = parsed.toJS({ maxAliasCount: 100 });
+    selfContaining(parsed, lineCounter, file);
+    return data;
   } catch (error) {
     if (!(error instanceof ReferenceError)) throw error;
     const unresolved = /^Unresolved alias[^:]*: (.+)$/.exec(error.message)?.[1];
@@ -62,6 +67,23 @@ function toJs(parsed: Document, lineCounter: LineCounter, file: string): unknown
     const why = unresolved !== undefined ? `the alias *${unresolved} refers to no anchor set before it` : 'aliases expand to too many nodes (more than 100 alias uses): the document looks like a YAML alias bomb';
     throw new SwitchyardError('INVALID_PIPELINE', `${where}: expected valid YAML; ${why}`, { file, path: where, cause: error });
   }
+}
+
+/** An alias inside the node its anchor marks (`task: &t { input: *t }`) makes a value that holds itself: refused. */
+function selfContaining(parsed: Document, lineCounter: LineCounter, file: string): void {
+  let found: { source: string; offset: number | undefined } | undefined;
+  visit(parsed, {
+    Alias(_, node, path) {
+      const target = node.resolve(parsed);
+      if (!target || !path.includes(target)) return undefined;
+      found = { source: node.source, offset: node.range?.[0] };
+      return visit.BREAK;
+    },
+  });
+  if (!found) return;
+  const pos = found.offset === undefined ? undefined : lineCounter.linePos(found.offset);
+  const where = pos ? `line ${pos.line}, column ${pos.col}` : 'document';
+  throw new SwitchyardError('INVALID_PIPELINE', `${where}: expected valid YAML; the alias *${found.source} is inside its own anchor &${found.source}, so the value would contain itself`, { file, path: where });
 }
 
 /** A `.json` pipeline: JSON.parse, its message, and its position as line and column. */
