@@ -31,6 +31,9 @@ main { max-width: 1200px; margin: 0 auto; padding: 1.25rem 1.5rem 3rem; }
 h1 { font-size: 1.45rem; margin: .2rem 0 1rem; font-weight: 650; }
 h2 { font-size: 1.08rem; margin: 1.6rem 0 .6rem; font-weight: 650; }
 h1 code, h2 code { font-size: .9em; }
+h3 { font-size: .85rem; margin: .8rem 0 .3rem; font-weight: 600; text-transform: uppercase; letter-spacing: .04em; }
+h3 small { text-transform: none; letter-spacing: 0; font-weight: 400; }
+#recommendation { margin-top: 1rem; }
 .muted { color: var(--muted); }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 1rem; box-shadow: var(--shadow); }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); gap: .75rem; }

@@ -72,10 +72,19 @@ export class Sessions {
   /** A new session (its cookie set on the response); `replace` ends the one it takes over. */
   create(c: Context, principal: string | undefined, replace?: Session): Session {
     if (replace) this.#byId.delete(replace.id);
+    // At the cap the least recently seen go, those not signed in first: opening /login again and again
+    // cannot push out people who are signed in.
     while (this.#byId.size >= this.#max) {
-      const oldest = this.#byId.keys().next().value;
-      if (oldest === undefined) break;
-      this.#byId.delete(oldest);
+      let victim: string | undefined;
+      for (const [id, s] of this.#byId) {
+        if (s.principal === undefined) {
+          victim = id;
+          break;
+        }
+      }
+      victim ??= this.#byId.keys().next().value;
+      if (victim === undefined) break;
+      this.#byId.delete(victim);
     }
     const now = Date.now();
     const session: Session = { id: token(), principal, csrf: token(), createdAt: now, lastSeen: now };
@@ -107,8 +116,12 @@ export function csrfMatches(session: Session | undefined, presented: unknown): b
   return timingSafeEqual(digest(presented), digest(session.csrf));
 }
 
-/** Where to go after signing in: a path on this server only (no `//host`, no scheme). */
+/**
+ * Where to go after signing in: a path on this server only. No `//host`, no scheme, no backslash and no control
+ * characters (browsers drop tabs and newlines from URLs, so `/<tab>/host` would become `//host`).
+ */
 export function safeNext(next: unknown): string {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || /[\r\n]/.test(next)) return '/';
+  if (typeof next !== 'string' || next.length > 2000 || !next.startsWith('/') || next.startsWith('//')) return '/';
+  for (const ch of next) if (ch.charCodeAt(0) < 0x20 || ch === '\x7f' || ch === '\\') return '/';
   return next;
 }

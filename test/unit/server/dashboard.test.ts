@@ -95,9 +95,23 @@ describe('the dashboard with API keys', () => {
     expect((await new Browser(t).get('/')).status).toBe(302);
   });
 
+  it('at the session cap, sessions not signed in go first', async () => {
+    const { Sessions } = await import('../../../src/server/dashboard/session.js');
+    const { Hono } = await import('hono');
+    const sessions = new Sessions({ maxSessions: 3 });
+    const app = new Hono();
+    app.get('/in', (c) => c.text(sessions.create(c, 'key-1').id));
+    app.get('/anon', (c) => c.text(sessions.create(c, undefined).id));
+    app.get('/who', (c) => c.text(sessions.get(c)?.principal ?? 'nobody'));
+    const signedIn = await (await app.request('/in')).text();
+    for (let i = 0; i < 10; i++) await app.request('/anon');
+    expect(sessions.size).toBe(3);
+    expect(await (await app.request('/who', { headers: { cookie: `sy_session=${signedIn}` } })).text()).toBe('key-1');
+  });
+
   it('never sends people elsewhere after signing in', () => {
     expect(safeNext('/runs/a?b=1')).toBe('/runs/a?b=1');
-    for (const next of ['//evil.example', 'https://evil.example', '/\\evil.example', 'javascript:alert(1)', undefined]) expect(safeNext(next)).toBe('/');
+    for (const next of ['//evil.example', 'https://evil.example', '/\\evil.example', '/\t/evil.example', '/\n/evil.example', 'javascript:alert(1)', undefined]) expect(safeNext(next)).toBe('/');
   });
 
   it('refuses every POST without the session CSRF token (403)', async () => {
