@@ -62,9 +62,12 @@ describe('pipelineExecutor (runs the pipeline a work item carries)', () => {
       const pipeline = { name: 'twice', modules: ['./handlers.mjs'], stages: [{ id: 'dag', type: 'prefect', task: { workflow: { nodes: [{ id: 'a', handler: 'twice' }] } } }] };
       const outcome = await execute(job({ pipeline, input: { n: 4 }, baseDir: dir }, { runId: 'prefect-unit-1' }));
       expect(outcome).toMatchObject({ ok: true, output: { result: 8 } });
-      // A module outside the worker's folder and the operator's roots is refused, and nothing runs.
+      // A module outside the worker's folder and the operator's roots is refused, and nothing runs (the roots are
+      // the operator's when the hub is made: a worker started without them).
       delete process.env.SWITCHYARD_MODULE_ROOTS;
-      await expect(execute(job({ pipeline, input: { n: 1 }, baseDir: dir }, { runId: 'prefect-unit-2' }))).rejects.toMatchObject({ code: 'INVALID_PIPELINE' });
+      const strict = pipelineExecutor();
+      await expect(strict(job({ pipeline, input: { n: 1 }, baseDir: dir }, { runId: 'prefect-unit-2' }))).rejects.toMatchObject({ code: 'INVALID_PIPELINE' });
+      await strict.close();
       await execute.close();
       const store = await openRunStore();
       try {
