@@ -376,7 +376,14 @@ const ranOnce = new WeakSet<PreparedPipeline>();
 function storableDocument(prepared: PreparedPipeline): unknown {
   const cached = storable.get(prepared);
   if (cached !== undefined) return cached;
-  const json: unknown = JSON.parse(JSON.stringify(prepared.document, (_key, value: unknown) => (typeof value === 'function' ? undefined : value)));
+  let json: unknown;
+  try {
+    json = JSON.parse(JSON.stringify(prepared.document, (_key, value: unknown) => (typeof value === 'function' ? undefined : value)));
+  } catch (error) {
+    // A pipeline object from code that holds itself, or is nested deeper than JSON can be written: a user's mistake.
+    const why = error instanceof RangeError ? 'it is nested too deeply to be stored' : 'it contains itself (a cycle)';
+    throw new SwitchyardError('INVALID_PIPELINE', `pipeline: expected a document the run store can keep as JSON; ${why}`, { path: 'pipeline', expected: 'a JSON-serialisable pipeline', cause: error });
+  }
   if (ranOnce.has(prepared)) storable.set(prepared, json);
   else ranOnce.add(prepared);
   return json;

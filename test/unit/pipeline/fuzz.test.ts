@@ -828,10 +828,9 @@ describe('pipeline fuzzing: regressions', () => {
     expect(await validates(loaded.document)).toBe(true);
   });
 
-  // Known, not yet fixed: a pipeline given as an object (code, not a file) that validation accepts but run() cannot
-  // store as JSON. The run rejects with a TypeError or RangeError from JSON.stringify (storableDocument) instead of a
-  // user error. `it.fails` records today's behaviour; when it is fixed these fail and become plain tests.
-  it.fails('refuses a pipeline object that holds itself with a user error (today: run rejects with a TypeError)', async () => {
+  // Found by the campaign: a pipeline given as an object (code, not a file) that validation accepts but the run store
+  // cannot keep as JSON is refused as a user error before anything is recorded.
+  it('refuses a pipeline object that holds itself with a user error', async () => {
     const task: Record<string, unknown> = { workflow: { nodes: ['h0'] } };
     task.input = task;
     const h = hub();
@@ -845,7 +844,7 @@ describe('pipeline fuzzing: regressions', () => {
     }
   });
 
-  it.fails('refuses a pipeline object nested deeper than JSON.stringify can write with a user error (today: a RangeError)', async () => {
+  it('refuses a pipeline object nested deeper than JSON.stringify can write with a user error', async () => {
     const h = hub();
     try {
       await h.run({ name: 'p', stages: [{ type: 'prefect', task: { workflow: { nodes: ['h0'] }, input: deep(20_000, false) } }] }, { deadlineMs: 5000 });
