@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   CANCELLED: { user: false, hint: 'the run was cancelled by its AbortSignal or deadline' },
   ENGINE_ERROR: { user: false, hint: 'the engine reported an error' },
   REMOTE_ERROR: { user: false, hint: 'a remote server answered with an error' },
+  REJECTED: { user: true, hint: 'an approver rejected the run: `switchyard runs show RUN_ID` shows who and why' },
   INTERNAL: { user: false, hint: 'this is a bug in switchyard; please report it' },
 } as const;
 

@@ -56,9 +56,20 @@ export async function runInHub(options: HubCliOptions, go: (hub: HybridOrchestra
   }
 }
 
-/** 0 completed or waiting (the process may exit; approve later), 1 otherwise. */
+/**
+ * 0 completed, or waiting with no failed stage (the process may exit; approve later); 1 otherwise: failed (a
+ * rejection too), partial, cancelled, or waiting after a stage failed (`onFailure: continue`).
+ */
 export function exitCodeFor(result: PipelineResult): number {
-  return result.status === 'completed' || result.status === 'waiting' ? 0 : 1;
+  if (result.status === 'completed') return 0;
+  if (result.status === 'waiting') return result.stages.some((s) => s.status === 'failed') ? 1 : 0;
+  return 1;
+}
+
+/** `rejected by alice: too risky (data {"ticket":"A-1"})`: one decision, as `run` and `runs show` print it. */
+export function describeDecision(decision: { readonly approved: boolean; readonly by?: string; readonly reason?: string; readonly data?: unknown }): string {
+  const data = decision.data === undefined ? '' : ` (data ${JSON.stringify(decision.data)})`;
+  return `${decision.approved ? 'approved' : 'rejected'}${decision.by ? ` by ${decision.by}` : ''}${decision.reason ? `: ${decision.reason}` : ''}${data}`;
 }
 
 export function printResult(result: PipelineResult, json: boolean | undefined): void {
@@ -71,6 +82,7 @@ export function printResult(result: PipelineResult, json: boolean | undefined): 
       result.stages.map((s) => [s.id, s.type, s.status, s.attempts, s.durationMs === undefined ? '' : Math.round(s.durationMs), s.error?.message ?? '']),
     ),
   ];
+  for (const d of result.decisions ?? []) lines.push('', `decision at ${d.stageId}: ${describeDecision(d)}`);
   if (result.error) lines.push('', `error: ${result.error.code}: ${result.error.message}`);
   if (result.pendingApprovals && result.pendingApprovals.length > 1) {
     // one stage waiting on several approvals at once: each is decided on its own

@@ -38,7 +38,24 @@ export type RunEvent =
     })
   | (EventBase & { readonly type: 'stage.engine'; readonly stageId: string; readonly engine: string; readonly event: EngineEvent })
   | (EventBase & { readonly type: 'stage.decision'; readonly stageId: string; readonly engine: string; readonly reasons: readonly string[] })
-  | (EventBase & { readonly type: 'run.finished'; readonly status: RunStatus; readonly durationMs: number; readonly error?: SerializedError });
+  | (EventBase & {
+      /** A waiting stage got its decision: it runs again with it (a rejection then ends the run `failed`, code REJECTED). */
+      readonly type: 'stage.decided';
+      readonly stageId: string;
+      readonly engine: string;
+      readonly approved: boolean;
+      readonly by?: string;
+      readonly reason?: string;
+      readonly data?: Readonly<Record<string, unknown>>;
+    })
+  | (EventBase & {
+      readonly type: 'run.finished';
+      readonly status: RunStatus;
+      readonly durationMs: number;
+      readonly error?: SerializedError;
+      /** The run's output (the last completed stage's), as in the result. */
+      readonly output?: unknown;
+    });
 
 export type RunEventType = RunEvent['type'];
 

@@ -238,6 +238,8 @@ export class HybridOrchestrator {
     const store = await this.#storeFor(runId);
     const run = await this.#getRun(store, runId);
     if (!RESUMABLE.has(run.status)) throw new SwitchyardError('CONFLICT', `run ${runId} is ${run.status}; only unfinished runs can be resumed`, { details: { runId, status: run.status } });
+    // a rejection ends its run for good: resuming it would run the stages after the rejected one
+    if (run.error?.code === 'REJECTED') throw rejectedRunError(runId, run.error.message);
     if (run.status === 'running' && run.pid !== undefined && run.pid !== process.pid && isProcessAlive(run.pid)) {
       throw new SwitchyardError('CONFLICT', `run ${runId} is still running in process ${run.pid}`, { details: { runId, pid: run.pid } });
     }
@@ -315,7 +317,7 @@ export class HybridOrchestrator {
       throw error;
     }
     dispose();
-    bus.emit({ type: 'run.finished', status: result.status, durationMs: performance.now() - t0, ...(result.error ? { error: result.error } : {}) });
+    bus.emit({ type: 'run.finished', status: result.status, durationMs: performance.now() - t0, output: result.output, ...(result.error ? { error: result.error } : {}) });
     // the run's end: one commit with the last step's outcome (held for it), the remaining events and the run record
     const held = run.takeHeld();
     await commitRun(store, {
@@ -342,6 +344,11 @@ export class HybridOrchestrator {
 
 type RunStateInitStages = ConstructorParameters<typeof RunState>[0]['stages'];
 type RunStateInitHistory = ConstructorParameters<typeof RunState>[0]['history'];
+
+/** Resume, approve or reject on a rejected run: refused, with the decision. */
+function rejectedRunError(runId: string, message: string): SwitchyardError {
+  return new SwitchyardError('CONFLICT', `run ${runId} was rejected (${message}); it cannot be resumed: start a new run`, { details: { runId, status: 'failed', code: 'REJECTED' } });
+}
 
 /** `20261121-235812-a1b2c3d4e5`: sortable by time, random enough for thousands of runs a second. */
 export function newRunId(now = new Date()): string {

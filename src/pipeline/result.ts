@@ -1,4 +1,4 @@
-import type { HistoryEntry, SerializedError } from '../adapter.js';
+import type { ApprovalDecision, HistoryEntry, SerializedError } from '../adapter.js';
 import type { EventSink, PendingApprovalInfo, StageStatus } from '../events/types.js';
 
 export type PipelineStatus = 'completed' | 'failed' | 'partial' | 'cancelled' | 'waiting';
@@ -14,6 +14,13 @@ export interface StageResult {
   readonly startedAt?: string;
   readonly endedAt?: string;
   readonly durationMs?: number;
+  /** The approval decision the stage resumed with (who, why, the data), when it waited for one. */
+  readonly decision?: ApprovalDecision;
+}
+
+/** One approval decision a run resumed with, and the stage it was for. */
+export interface StageDecision extends ApprovalDecision {
+  readonly stageId: string;
 }
 
 export interface PendingApproval extends PendingApprovalInfo {
@@ -34,6 +41,11 @@ export interface PipelineResult {
   readonly endedAt: string;
   readonly durationMs: number;
   readonly error?: SerializedError;
+  /**
+   * The approval decisions this run resumed with, in order (who, why, the data). A rejection ends the run `failed`
+   * with error code REJECTED; `switchyard runs show` lists every decision of the run.
+   */
+  readonly decisions?: readonly StageDecision[];
   readonly pendingApproval?: PendingApproval;
   /**
    * Set when a stage waits on several approvals at once (parallel approval nodes): every one still undecided, each

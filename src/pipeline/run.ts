@@ -7,7 +7,7 @@ import { buildStageContext, type RunContextBase } from './context.js';
 import { RunRecorder, type StageOutcome } from './recorder.js';
 import { NEVER_ABORTED, abortError } from '../abort.js';
 import { withRetry, withTimeout } from './policies.js';
-import type { PendingApproval, PipelineResult, PipelineStatus, StageResult } from './result.js';
+import type { PendingApproval, PipelineResult, PipelineStatus, StageDecision, StageResult } from './result.js';
 import type { ExpressionScope } from './schema.js';
 import type { PreparedGroup, PreparedPipeline, PreparedStage, PreparedStep } from './validate.js';
 
@@ -59,6 +59,14 @@ function fallbacksOf(steps: readonly PreparedStep[]): Map<string, string[]> {
   return fallbacks;
 }
 
+/** `{ decision }` of a stage's last announced decision, or nothing. */
+function decisionOf(decided: readonly StageDecision[], stageId: string): { decision?: ApprovalDecision } {
+  const last = decided.findLast((d) => d.stageId === stageId);
+  if (!last) return {};
+  const { stageId: _id, ...decision } = last;
+  return { decision };
+}
+
 export function serializeError(error: SwitchyardError): SerializedError {
   return {
     code: error.code,
@@ -87,6 +95,8 @@ export class RunState {
   readonly #contextBase: RunContextBase;
   readonly #approvals: ReadonlyMap<string, ApprovalDecision>;
   readonly #visits = new Map<string, number>();
+  /** The approval decisions this run resumed with, as announced. */
+  readonly #decided: StageDecision[] = [];
   /** Steps a failure path jumped back over: run again even if they completed. */
   #rerun: Set<string> | undefined;
   /** Fallbacks (`fallbacksOf`) by id, with the paths of the steps whose `goto` names each. */
@@ -136,7 +146,6 @@ export class RunState {
       resources: init.pipeline.resources,
       events: init.bus,
       schedules: init.store,
-      stepResults: init.store,
       pipelineFile: init.pipelineFile,
     };
   }
@@ -189,6 +198,13 @@ export class RunState {
       if (outcome.status === 'cancelled' || (outcome.status === 'failed' && this.#signal.aborted)) {
         status = 'cancelled';
         error = this.#signal.aborted ? abortError(this.#signal) : outcome.error;
+        break;
+      }
+      // a stage that resumed with a rejection ends the run: failed, code REJECTED, naming who and why
+      const rejection = outcome.status === 'completed' ? this.#rejection(step) : undefined;
+      if (rejection) {
+        status = 'failed';
+        error = rejection;
         break;
       }
       if (outcome.status === 'failed') {
@@ -253,6 +269,26 @@ export class RunState {
     return this.#recorder.note(entry, { type: 'stage.decision', stageId, engine, reasons });
   }
 
+  /** A decided approval the stage resumes with: in the result (`decisions`, the stage's `decision`) and as `stage.decided`. */
+  #announceDecision(stageId: string, engine: string, approval: ApprovalDecision): void {
+    const { approved, by, reason, data } = approval;
+    const decision: StageDecision = { stageId, approved, ...(by === undefined ? {} : { by }), ...(reason === undefined ? {} : { reason }), ...(data === undefined ? {} : { data }) };
+    this.#decided.push(decision);
+    const { stageId: _id, ...fields } = decision;
+    this.#bus.emit({ type: 'stage.decided', stageId, engine, ...fields });
+  }
+
+  /** The REJECTED error when the step (or one of its branches) resumed with a rejection. */
+  #rejection(step: PreparedStep): SwitchyardError | undefined {
+    const ids = step.kind === 'parallel' ? [step.id, ...step.branches.map((b) => b.id)] : [step.id];
+    const id = ids.find((stageId) => this.#approvals.get(stageId)?.approved === false);
+    if (id === undefined) return undefined;
+    const { by, reason, data } = this.#approvals.get(id)!;
+    return new SwitchyardError('REJECTED', `${id}: the approval was rejected${by ? ` by ${by}` : ''}${reason ? `: ${reason}` : ''}`, {
+      details: { stageId: id, ...(by === undefined ? {} : { by }), ...(reason === undefined ? {} : { reason }), ...(data === undefined ? {} : { data }) },
+    });
+  }
+
   /** What the run's last commit must still write: the last step's outcome, held until the run ends. */
   takeHeld(): RunCommit | undefined {
     return this.#recorder.takeHeld();
@@ -280,6 +316,7 @@ export class RunState {
     const input = previous;
     if (stage.decision) await this.#decision(id, engine, stage.decision.reasons);
     const approval = this.#approvals.get(id);
+    if (approval) this.#announceDecision(id, engine, approval);
     // The clock of the attempt under way: each attempt starts it, the outcome reads it.
     let clock: AttemptClock | undefined;
     let result: unknown;
@@ -469,6 +506,7 @@ export class RunState {
       ...(r.startedAt ? { startedAt: r.startedAt } : {}),
       ...(r.endedAt ? { endedAt: r.endedAt } : {}),
       ...(r.durationMs === undefined ? {} : { durationMs: r.durationMs }),
+      ...decisionOf(this.#decided, r.stageId),
     }));
     return {
       runId: this.runId,
@@ -484,6 +522,7 @@ export class RunState {
       ...(error ? { error: serializeError(error) } : {}),
       ...(pending ? { pendingApproval: pending } : {}),
       ...(pendingAll ? { pendingApprovals: pendingAll } : {}),
+      ...(this.#decided.length > 0 ? { decisions: [...this.#decided] } : {}),
     };
   }
 }

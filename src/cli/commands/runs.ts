@@ -1,7 +1,7 @@
 import type { ApprovalDecision } from '../../adapter.js';
 import { SwitchyardError, invalidInput } from '../../errors.js';
 import { parseWholeNumber } from '../numbers.js';
-import { type HubCliOptions, openExistingStore } from '../hub.js';
+import { type HubCliOptions, describeDecision, openExistingStore } from '../hub.js';
 import { type DefineCommand, formatTable, printJson, printTable } from '../output.js';
 
 const HELP = `
@@ -81,7 +81,7 @@ async function showRun(runId: string, options: HubCliOptions & { events?: boolea
       'history:',
       ...history.map((h) => `  ${h.endedAt}  ${h.stageId} (${h.engine}) ${h.outcome}${h.attempt > 1 ? ` attempt ${h.attempt}` : ''}${h.reasons ? ` — ${h.reasons.join('; ')}` : ''}${h.error ? ` — ${h.error.message}` : ''}`),
     ];
-    const decided = (d: ApprovalDecision | undefined) => (d ? `${d.approved ? 'approved' : 'rejected'}${d.by ? ` by ${d.by}` : ''}` : 'pending');
+    const decided = (d: ApprovalDecision | undefined) => (d ? describeDecision(d) : 'pending');
     for (const a of approvals) {
       // several approvals at once in one stage (parallel approval nodes): one line each
       if (a.approvals && a.approvals.length > 1) lines.push('', ...a.approvals.map((i) => `approval at ${a.stageId} (${i.point}): ${i.message} — ${decided(i.decision)}`));

@@ -124,8 +124,14 @@ describe('switchyard run / validate / runs / resume / approve / reject', () => {
     out = '';
     expect(await main(['resume', runId])).toBe(2);
     expect(err).toContain(`run ${runId} is waiting for approval`);
-    expect(await main(['reject', runId, '--reason', 'not yet', '--json'])).toBe(0);
-    expect(JSON.parse(out)).toMatchObject({ status: 'completed', output: { approved: false, reason: 'not yet' } });
+    // a rejection ends the run: failed, code REJECTED, exit 1, with the decision in the result
+    expect(await main(['reject', runId, '--reason', 'not yet', '--json'])).toBe(1);
+    expect(JSON.parse(out)).toMatchObject({
+      status: 'failed',
+      error: { code: 'REJECTED' },
+      output: { approved: false, reason: 'not yet' },
+      decisions: [{ stageId: 'review', approved: false, reason: 'not yet' }],
+    });
 
     const failing = OK('resume-failed', '  - { id: a, type: step, task: { op: fail } }\n');
     out = '';

@@ -49,13 +49,14 @@ describe('langgraph stages in the hub', () => {
     expect(gate?.output).toMatchObject({ approved: true, version: '1.0.0', deployed: true, approval: { by: 'lead' } });
   });
 
-  it('reject() ends the graph without deploying', async () => {
+  it('reject() ends the graph without deploying, and the run: failed, code REJECTED, no later stage runs', async () => {
     const dir = home();
     const deployed: string[] = [];
     const first = await open(dir, deployed).run(pipeline);
     const second = await open(dir, deployed).reject(first.runId, { reason: 'not today' });
     expect(second.stages.find((stage) => stage.id === 'gate')?.output).toMatchObject({ approved: false, approval: { reason: 'not today' } });
-    expect(deployed).toEqual(['after']);
+    expect(second).toMatchObject({ status: 'failed', error: { code: 'REJECTED' } });
+    expect(deployed).toEqual([]);
   });
 
   it('resume() after a failed stage continues the graph from its last checkpoint instead of starting over', async () => {

@@ -178,13 +178,16 @@ describe('langgraph: parallel approvals in the hub', () => {
     const first = await hub(dir).run(pipelineFile(dir));
     expect((await hub(dir).reject(first.runId, { point: 'finance', reason: 'over budget', by: 'fay' })).status).toBe('waiting');
     const done = await hub(dir).approve(first.runId, { point: 'legal', by: 'lee' });
-    expect(done.status).toBe('completed');
+    // the stage resumed with a rejection (the summary of its decisions): the graph ran it, then the run ends REJECTED
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatchObject({ code: 'REJECTED', message: 'signoff: the approval was rejected: over budget' });
     expect(done.stages.find((s) => s.id === 'signoff')?.output).toMatchObject({
       approvals: { legal: { approved: true }, finance: { approved: false, reason: 'over budget' } },
       revised: true,
     });
     expect(done.stages.find((s) => s.id === 'signoff')?.output).not.toHaveProperty('published');
-    expect(done.output).toMatchObject({ report: 'sent back' });
+    // the stages after it do not run: the run's output is the signoff stage's
+    expect(done.output).toMatchObject({ revised: true });
     const store = await openRunStore(dir);
     try {
       const [record] = await store.listApprovals(first.runId);
@@ -239,8 +242,8 @@ describe('langgraph: parallel approvals in the hub', () => {
       expect((await runCli('runs', 'show', runId)).stdout).toContain('approval at signoff (legal): Legal sign-off? — pending\napproval at signoff (finance): Finance sign-off? — rejected by fay');
 
       const two = await runCli('approve', runId, '--point', 'legal', '--json');
-      expect(two.code, two.stderr).toBe(0);
-      expect(JSON.parse(two.stdout)).toMatchObject({ status: 'completed', output: { report: 'sent back' } });
+      expect(two.code, two.stderr).toBe(1);
+      expect(JSON.parse(two.stdout)).toMatchObject({ status: 'failed', error: { code: 'REJECTED' }, output: { revised: true } });
       expect((await runCli('runs', 'show', runId)).stdout).toContain('approval at signoff (legal): Legal sign-off? — approved\napproval at signoff (finance): Finance sign-off? — rejected by fay');
     } finally {
       if (env === undefined) delete process.env.SWITCHYARD_HOME;
