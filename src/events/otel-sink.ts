@@ -67,6 +67,12 @@ export class OtelSink implements EventSink {
         this.#stages.delete(stageKey);
         return;
       }
+      case 'stage.decided': {
+        const parent = this.#runs.get(event.runId);
+        const attributes = { 'switchyard.stage_id': event.stageId, 'switchyard.approved': event.approved, ...(event.by ? { 'switchyard.by': event.by } : {}), ...(event.reason ? { 'switchyard.reason': event.reason } : {}) };
+        parent?.addEvent('stage.decided', attributes, event.at);
+        return;
+      }
       case 'stage.skipped': {
         const parent = this.#runs.get(event.runId);
         parent?.addEvent('stage.skipped', { 'switchyard.stage_id': event.stageId, 'switchyard.reason': event.reason }, event.at);

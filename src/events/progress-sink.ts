@@ -38,6 +38,8 @@ export class ProgressSink implements EventSink {
         return this.#line(`  … ${event.stageId} on ${event.engine}${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}`);
       case 'stage.decision':
         return this.#line(`  ↳ ${event.stageId}: auto chose ${event.engine} — ${event.reasons.join('; ')}`);
+      case 'stage.decided':
+        return this.#line(`  ✋ ${event.stageId}: ${event.approved ? 'approved' : 'rejected'}${event.by ? ` by ${event.by}` : ''}${event.reason ? `: ${event.reason}` : ''}`);
       case 'stage.engine': {
         // Problems and warnings an engine reports (a document it had to skip, ...) get a line of their own.
         if (/\.(?:problem|warning)$/.test(event.event.kind) || event.event.data?.level === 'warning') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HybridOrchestrator, MemoryRunStore, type RunEvent } from 'switchyard';
+import { HybridOrchestrator, MemoryRunStore, ProgressSink, type RunEvent } from 'switchyard';
 import { exitCodeFor } from '../../../src/cli/hub.js';
 import { newProbe, testAdapter } from '../../helpers/hub-adapters.js';
 
@@ -49,6 +49,13 @@ describe('rejections and endings', () => {
     const finished = events.filter((e) => e.type === 'run.finished');
     expect(finished.map((e) => e.type === 'run.finished' && e.output)).toEqual([waiting.output, done.output]);
     expect(done.output).toEqual({ input: { approved: true, data: { note: 'ship it' }, by: 'ana' } });
+  });
+
+  it('the progress display prints the decision', () => {
+    let written = '';
+    const stream = { isTTY: false, write: (chunk: string) => ((written += chunk), true) } as unknown as NodeJS.WriteStream;
+    new ProgressSink({ stream }).handle({ type: 'stage.decided', runId: 'r', at: 0, seq: 1, stageId: 'approve', engine: 'test', approved: false, by: 'ana', reason: 'too risky' });
+    expect(written).toContain('approve: rejected by ana: too risky');
   });
 
   it('a run that ends waiting after a failed stage exits 1; waiting with nothing failed exits 0', async () => {
