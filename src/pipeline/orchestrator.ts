@@ -7,7 +7,7 @@ import type { EventSink, RunEvent } from '../events/types.js';
 import { AdapterRegistry, type AdapterSource } from '../registry.js';
 import { resolveHome } from '../store/home.js';
 import { commitRun } from '../store/commit.js';
-import type { RunRecord, RunStore } from '../store/types.js';
+import type { RunLease, RunRecord, RunStore } from '../store/types.js';
 import type { Recommendation } from '../selector/recommender.js';
 import { resolveExpressionLimits, type ExpressionLimits } from './expression-limits.js';
 import { readPipelineFile } from './load.js';
@@ -16,6 +16,8 @@ import { NEVER_ABORTED } from '../abort.js';
 import type { PipelineResult, RunOptions } from './result.js';
 import { RunState, serializeError } from './run.js';
 import { isProcessAlive } from './run-status.js';
+import { LeaseKeeper, resolveLeaseSettings, takeRunLease, type LeaseSettings } from './lease.js';
+import { leaseOwner } from '../store/leases.js';
 import { resolveOperatorRoots, type OperatorRoots } from './roots.js';
 import type { Pipeline, StageSpec } from './schema.js';
 import { isPreparedPipeline, preparePipeline, type PreparedPipeline } from './validate.js';
@@ -49,6 +51,12 @@ export interface HybridOrchestratorOptions {
    * A pipeline may narrow them (a task's `roots`), never widen them.
    */
   readonly documentRoots?: readonly string[];
+  /**
+   * The lease a running run is owned through (so exactly one process runs it): how long it lasts without a renewal
+   * and how often it is renewed (default `SWITCHYARD_LEASE_TTL_MS`, else 30 s; `SWITCHYARD_LEASE_RENEW_MS`, else
+   * ttl/3). A `running` run whose lease expired is interrupted; resume, approve and reject take it first.
+   */
+  readonly lease?: { readonly ttlMs?: number; readonly renewMs?: number };
 }
 
 /**
@@ -86,7 +94,7 @@ export interface RejectOptions extends ResumeOptions {
   readonly by?: string;
 }
 
-const RESUMABLE = new Set(['running', 'interrupted', 'failed', 'cancelled', 'waiting']);
+const RESUMABLE = ['running', 'interrupted', 'failed', 'cancelled', 'waiting'] as const;
 
 /**
  * The hub: runs each stage of a pipeline on the engine its `type` names (or the selector picks),
@@ -100,6 +108,7 @@ export class HybridOrchestrator {
   readonly #sinks: readonly EventSink[];
   readonly #expressionLimits: ExpressionLimits;
   readonly #roots: OperatorRoots;
+  readonly #lease: LeaseSettings;
   #store: RunStore | undefined;
   #opening: Promise<RunStore> | undefined;
   readonly #ownsStore: boolean;
@@ -111,6 +120,7 @@ export class HybridOrchestrator {
     this.#sinks = options.sinks ?? [];
     this.#expressionLimits = resolveExpressionLimits(options.expressionLimits);
     this.#roots = resolveOperatorRoots(options);
+    this.#lease = resolveLeaseSettings(options.lease);
     this.#store = options.store;
     this.#ownsStore = options.store === undefined;
   }
@@ -150,9 +160,23 @@ export class HybridOrchestrator {
       updatedAt: startedAt.toISOString(),
       data: {},
       pid: process.pid,
+      owner: leaseOwner(),
     };
     await store.createRun(record);
-    return this.#execute(prepared, store, { runId, input: options.input, startedAt, resumed: false, seq: 0, ...(prepared.file ? { pipelineFile: prepared.file } : {}) }, options);
+    // the run is owned through its lease from its first moment: taken right after the record exists
+    const acquired = await store.acquireLease(runId, { owner: record.owner!, ttlMs: this.#lease.ttlMs, expect: ['running'] });
+    if (!acquired.acquired) throw new SwitchyardError('CONFLICT', `run ${runId} was taken over before it started (${acquired.reason})`, { details: { runId } });
+    if (options.onRecorded) {
+      try {
+        await options.onRecorded({ runId });
+      } catch (thrown) {
+        const error = toSwitchyardError(thrown, 'INTERNAL');
+        await store.updateRun(runId, { status: 'failed', error: serializeError(error) }).catch(() => {});
+        await store.releaseLease(acquired.lease).catch(() => false);
+        throw error;
+      }
+    }
+    return this.#execute(prepared, store, { runId, input: options.input, startedAt, resumed: false, seq: 0, lease: acquired.lease, ...(prepared.file ? { pipelineFile: prepared.file } : {}) }, options);
   }
 
   /** The same run as `run`, as typed events; the last is `run.finished`. */
@@ -215,46 +239,86 @@ export class HybridOrchestrator {
 
   async #decide(runId: string, stageId: string | undefined, decision: ApprovalDecision, options: ApproveOptions | RejectOptions): Promise<PipelineResult> {
     const store = await this.#storeFor(runId);
-    const run = await this.#getRun(store, runId);
-    if (run.status !== 'waiting') throw new SwitchyardError('CONFLICT', `run ${runId} is ${run.status}, not waiting for approval`, { details: { runId, status: run.status } });
-    const pending = (await store.listApprovals(runId)).filter((a) => a.decision === undefined);
-    const target = stageId === undefined ? pending[0] : pending.find((a) => a.stageId === stageId);
-    if (!target) {
-      throw new SwitchyardError('INVALID_INPUT', `--stage: expected one of ${pending.map((a) => a.stageId).join(', ') || '(no pending approvals)'}; got ${JSON.stringify(stageId)}`, {
-        path: 'stageId',
-      });
+    // the lease first: of several processes deciding at once, one records its decision and resumes, the others
+    // get a CONFLICT naming the holder (or, once the run moved on, its status)
+    const lease = await this.#takeLease(store, runId, ['waiting'], (status) => `run ${runId} is ${status}, not waiting for approval`);
+    let target: Awaited<ReturnType<RunStore['listApprovals']>>[number] | undefined;
+    let decided: typeof target;
+    try {
+      const run = await this.#getRun(store, runId);
+      if (run.status !== 'waiting') throw new SwitchyardError('CONFLICT', `run ${runId} is ${run.status}, not waiting for approval`, { details: { runId, status: run.status } });
+      const pending = (await store.listApprovals(runId)).filter((a) => a.decision === undefined);
+      target = stageId === undefined ? pending[0] : pending.find((a) => a.stageId === stageId);
+      if (!target) {
+        throw new SwitchyardError('INVALID_INPUT', `--stage: expected one of ${pending.map((a) => a.stageId).join(', ') || '(no pending approvals)'}; got ${JSON.stringify(stageId)}`, {
+          path: 'stageId',
+        });
+      }
+      if (stageId === undefined && pending.length > 1) {
+        throw new SwitchyardError('INVALID_INPUT', `stageId: expected one of ${pending.map((a) => a.stageId).join(', ')}; several stages wait, name one`, { path: 'stageId' });
+      }
+      // a stage waiting on several approvals at once resumes when the last is decided
+      decided = decideApproval(target, decision, options);
+      await store.saveApproval(decided);
+      if (decided.decision === undefined) {
+        await store.releaseLease(lease).catch(() => false);
+        return await waitingResult(store, run, decided);
+      }
+    } catch (error) {
+      await store.releaseLease(lease).catch(() => false);
+      throw error;
     }
-    if (stageId === undefined && pending.length > 1) {
-      throw new SwitchyardError('INVALID_INPUT', `stageId: expected one of ${pending.map((a) => a.stageId).join(', ')}; several stages wait, name one`, { path: 'stageId' });
-    }
-    // a stage waiting on several approvals at once resumes when the last is decided
-    const decided = decideApproval(target, decision, options);
-    await store.saveApproval(decided);
-    if (decided.decision === undefined) return waitingResult(store, run, decided);
-    return this.#resume(runId, options, new Map([[target.stageId, stageApproval(decided)]]));
+    return this.#resume(runId, options, new Map([[target.stageId, stageApproval(decided)]]), lease);
   }
 
-  async #resume(runId: string, options: ResumeOptions, approvals: Map<string, ApprovalDecision>): Promise<PipelineResult> {
+  /**
+   * Takes the run's lease for this call (before anything else is done), or throws CONFLICT: naming the holder when
+   * another process holds it, worded by `wrongStatus` when the run's status is not one of `expect`.
+   */
+  async #takeLease(store: RunStore, runId: string, expect: readonly RunRecord['status'][], wrongStatus: (status: RunRecord['status']) => string): Promise<RunLease> {
+    let taken: Awaited<ReturnType<typeof takeRunLease>>;
+    try {
+      taken = await takeRunLease(store, runId, expect, this.#lease);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'NOT_FOUND') throw new SwitchyardError('NOT_FOUND', `no run ${JSON.stringify(runId)} in ${this.home}`, { details: { runId } });
+      throw error;
+    }
+    if ('lease' in taken) return taken.lease;
+    throw new SwitchyardError('CONFLICT', wrongStatus(taken.status), { details: { runId, status: taken.status } });
+  }
+
+  async #resume(runId: string, options: ResumeOptions, approvals: Map<string, ApprovalDecision>, held?: RunLease): Promise<PipelineResult> {
     const store = await this.#storeFor(runId);
-    const run = await this.#getRun(store, runId);
-    if (!RESUMABLE.has(run.status)) throw new SwitchyardError('CONFLICT', `run ${runId} is ${run.status}; only unfinished runs can be resumed`, { details: { runId, status: run.status } });
-    // a rejection ends its run for good: resuming it would run the stages after the rejected one
-    if (run.error?.code === 'REJECTED') throw rejectedRunError(runId, run.error.message);
-    if (run.status === 'running' && run.pid !== undefined && run.pid !== process.pid && isProcessAlive(run.pid)) {
-      throw new SwitchyardError('CONFLICT', `run ${runId} is still running in process ${run.pid}`, { details: { runId, pid: run.pid } });
+    // the lease before anything else (module loading included): of two processes resuming at once, one continues
+    const lease = held ?? (await this.#takeLease(store, runId, RESUMABLE, (status) => `run ${runId} is ${status}; only unfinished runs can be resumed`));
+    let prepared: PreparedPipeline;
+    let run: RunRecord;
+    let loaded: [RunStateInitStages, RunStateInitHistory, RunEvent[]];
+    try {
+      run = await this.#getRun(store, runId);
+      // a record written before leases: its pid tells whether it still runs (on this host)
+      if (run.status === 'running' && run.owner === undefined && run.pid !== undefined && run.pid !== process.pid && isProcessAlive(run.pid)) {
+        throw new SwitchyardError('CONFLICT', `run ${runId} is still running in process ${run.pid}`, { details: { runId, pid: run.pid } });
+      }
+      // a rejection ends its run for good: resuming it would run the stages after the rejected one
+      if (run.error?.code === 'REJECTED') throw rejectedRunError(runId, run.error.message);
+      if (run.status === 'waiting' && approvals.size === 0) {
+        const decided = (await store.listApprovals(runId)).filter((a) => a.decision !== undefined);
+        const stages = await store.listStages(runId);
+        for (const a of decided) if (stages.find((s) => s.stageId === a.stageId)?.status === 'waiting') approvals.set(a.stageId, stageApproval(a));
+        if (approvals.size === 0) throw new SwitchyardError('CONFLICT', `run ${runId} is waiting for approval: run \`switchyard approve ${runId}\` or \`switchyard reject ${runId}\``);
+      }
+      prepared = await this.#preparedFor(run, options.pipeline);
+      loaded = await Promise.all([store.listStages(runId), store.listHistory(runId), store.listEvents(runId)]);
+      await store.updateRun(runId, { status: 'running', pid: process.pid, owner: lease.owner });
+    } catch (error) {
+      await store.releaseLease(lease).catch(() => false);
+      throw error;
     }
-    if (run.status === 'waiting' && approvals.size === 0) {
-      const decided = (await store.listApprovals(runId)).filter((a) => a.decision !== undefined);
-      const stages = await store.listStages(runId);
-      for (const a of decided) if (stages.find((s) => s.stageId === a.stageId)?.status === 'waiting') approvals.set(a.stageId, stageApproval(a));
-      if (approvals.size === 0) throw new SwitchyardError('CONFLICT', `run ${runId} is waiting for approval: run \`switchyard approve ${runId}\` or \`switchyard reject ${runId}\``);
-    }
-    const prepared = await this.#preparedFor(run, options.pipeline);
-    const [stages, history, events] = await Promise.all([store.listStages(runId), store.listHistory(runId), store.listEvents(runId)]);
+    const [stages, history, events] = loaded;
     const seq = events.reduce((max, e) => Math.max(max, e.seq), 0);
-    await store.updateRun(runId, { status: 'running', pid: process.pid });
     const pipelineFile = run.pipelineFile ?? prepared.file;
-    return this.#execute(prepared, store, { runId, input: run.input, startedAt: new Date(), resumed: true, seq, ...(pipelineFile ? { pipelineFile } : {}), stages, history, data: run.data ?? {}, approvals }, options);
+    return this.#execute(prepared, store, { runId, input: run.input, startedAt: new Date(), resumed: true, seq, lease, ...(pipelineFile ? { pipelineFile } : {}), stages, history, data: run.data ?? {}, approvals }, options);
   }
 
   async #preparedFor(run: RunRecord, pipeline: PipelineInput | undefined): Promise<PreparedPipeline> {
@@ -278,6 +342,8 @@ export class HybridOrchestrator {
       history?: RunStateInitHistory;
       data?: Record<string, unknown>;
       approvals?: Map<string, ApprovalDecision>;
+      /** The run's lease this process holds: renewed while it runs, released at its end. */
+      lease?: RunLease;
     },
     options: RunOptions | ResumeOptions,
   ): Promise<PipelineResult> {
@@ -285,7 +351,9 @@ export class HybridOrchestrator {
     // the run's durable points (each stage's end, the run's end) write the buffered events in their own commit
     const bus = new RunEventBus(state.runId, sinks, store, { startSeq: state.seq, ownerCommits: true });
     const deadlineMs = options.deadlineMs ?? prepared.deadlineMs;
-    const { signal, dispose } = runSignal(options.signal, deadlineMs);
+    const { signal, dispose, abort } = runSignal(options.signal, deadlineMs);
+    // a renewal that finds the lease taken over cancels the run (when it has a signal) and skips its last write
+    const keeper = state.lease ? new LeaseKeeper(store, state.lease, this.#lease, (error) => abort?.(error)) : undefined;
     const t0 = performance.now();
     bus.emit({ type: 'run.started', pipeline: prepared.name, ...(prepared.goal ? { goal: prepared.goal } : {}), resumed: state.resumed });
     let result: PipelineResult;
@@ -311,8 +379,9 @@ export class HybridOrchestrator {
       const error = toSwitchyardError(thrown, 'INTERNAL');
       bus.emit({ type: 'run.finished', status: 'failed', durationMs: performance.now() - t0, error: serializeError(error) });
       const held = run?.takeHeld();
-      await commitRun(store, { ...held, runId: state.runId, run: { ...held?.run, status: 'failed', error: serializeError(error) } }).catch(() => {});
+      if (!keeper?.lost) await commitRun(store, { ...held, runId: state.runId, run: { ...held?.run, status: 'failed', error: serializeError(error) } }).catch(() => {});
       await bus.flush();
+      await keeper?.release();
       dispose();
       throw error;
     }
@@ -320,13 +389,24 @@ export class HybridOrchestrator {
     bus.emit({ type: 'run.finished', status: result.status, durationMs: performance.now() - t0, output: result.output, ...(result.error ? { error: result.error } : {}) });
     // the run's end: one commit with the last step's outcome (held for it), the remaining events and the run record
     const held = run.takeHeld();
-    await commitRun(store, {
-      ...held,
-      runId: state.runId,
-      events: bus.take(),
-      run: { ...held?.run, status: result.status, output: result.output, data: result.data as Record<string, unknown>, ...(result.error ? { error: result.error } : {}) },
-    });
-    await bus.flush();
+    if (keeper?.lost) {
+      // another process owns the run now: its record is theirs to write
+      await keeper.release();
+      throw new SwitchyardError('CONFLICT', `run ${state.runId}: this process lost the run's lease while it ran (another process took it over); its outcome was not recorded here`, {
+        details: { runId: state.runId },
+      });
+    }
+    try {
+      await commitRun(store, {
+        ...held,
+        runId: state.runId,
+        events: bus.take(),
+        run: { ...held?.run, status: result.status, output: result.output, data: result.data as Record<string, unknown>, ...(result.error ? { error: result.error } : {}) },
+      });
+      await bus.flush();
+    } finally {
+      await keeper?.release();
+    }
     return result;
   }
 
@@ -356,7 +436,7 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(5).toString('hex')}`;
 }
 
-function runSignal(signal: AbortSignal | undefined, deadlineMs: number | undefined): { signal: AbortSignal; dispose: () => void } {
+function runSignal(signal: AbortSignal | undefined, deadlineMs: number | undefined): { signal: AbortSignal; dispose: () => void; abort?: (reason: unknown) => void } {
   if (!signal && !deadlineMs) return { signal: NEVER_ABORTED, dispose: () => {} };
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal?.reason);
@@ -365,6 +445,7 @@ function runSignal(signal: AbortSignal | undefined, deadlineMs: number | undefin
   const timer = deadlineMs ? setTimeout(() => controller.abort(new SwitchyardError('TIMEOUT', `run deadline of ${deadlineMs} ms exceeded`)), deadlineMs) : undefined;
   return {
     signal: controller.signal,
+    abort: (reason) => controller.abort(reason),
     dispose: () => {
       if (timer) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);

@@ -66,4 +66,9 @@ export interface RunOptions {
   readonly runId?: string;
   /** Sinks for this run only, in addition to the orchestrator's. */
   readonly sinks?: readonly EventSink[];
+  /**
+   * Called once the run record exists and this process holds the run's lease, before any stage runs (the
+   * scheduler points the schedule at the run here, so it never points at a run that was not recorded).
+   */
+  readonly onRecorded?: (run: { readonly runId: string }) => void | Promise<void>;
 }

@@ -8,8 +8,9 @@ import type { ScheduledRunner } from './types.js';
  */
 export function createPipelineRunner(orchestrator: HybridOrchestrator, store: RunStore): ScheduledRunner {
   return {
-    async run(schedule, { runId, signal }) {
-      const result = await orchestrator.run(schedule.pipelineFile, { runId, signal, ...(schedule.input !== undefined ? { input: schedule.input } : {}) });
+    async run(schedule, { runId, signal, onRecorded }) {
+      // the schedule points at the run once its record exists and holds its lease, before any stage runs
+      const result = await orchestrator.run(schedule.pipelineFile, { runId, signal, ...(onRecorded ? { onRecorded } : {}), ...(schedule.input !== undefined ? { input: schedule.input } : {}) });
       return { runId: result.runId, status: result.status };
     },
     async interrupted(runId) {

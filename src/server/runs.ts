@@ -1,7 +1,7 @@
 import { SwitchyardError } from '../errors.js';
 import { newRunId, type HybridOrchestrator } from '../pipeline/orchestrator.js';
 import type { PipelineResult } from '../pipeline/result.js';
-import { isProcessAlive } from '../pipeline/run-status.js';
+import { isProcessAlive, shownRun } from '../pipeline/run-status.js';
 import type { PreparedPipeline } from '../pipeline/validate.js';
 import type { RunRecord, RunStore } from '../store/types.js';
 import type { EventBroker } from './broker.js';
@@ -119,8 +119,9 @@ export class RunManager {
       clearTimeout(timer);
       return;
     }
-    const run = await storedRun(this.#o.store, runId);
-    if (run.status === 'running' && run.pid !== undefined && run.pid !== process.pid && isProcessAlive(run.pid)) {
+    const run = await shownRun(this.#o.store, await storedRun(this.#o.store, runId));
+    // alive elsewhere: its lease is held (or, for a record without one, its pid is alive on this host)
+    if (run.status === 'running' && (run.owner !== undefined || (run.pid !== undefined && run.pid !== process.pid && isProcessAlive(run.pid)))) {
       throw problems.conflict(`run ${runId} is running in process ${run.pid}, not in this server; cancel it there`, { runStatus: run.status });
     }
     if (run.status !== 'running' && run.status !== 'waiting' && run.status !== 'interrupted') throw problems.conflict(`run ${runId} is ${run.status} already`, { runStatus: run.status });

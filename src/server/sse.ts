@@ -97,7 +97,7 @@ export function runEventStream(c: Context, runId: string, after: number, options
           await send((await options.store.listEvents(runId)).filter((e) => e.seq >= last));
           if (lastType !== 'run.finished' && queue.length === 0 && !options.broker.isActive(runId)) {
             const run = await options.store.getRun(runId);
-            const status = run ? shownRun(run).status : undefined;
+            const status = run ? (await shownRun(options.store, run)).status : undefined;
             // Nobody runs it (its process died, or it ended without a run.finished the client has not seen):
             // once two reads in a row found nothing new, no more events will come until someone resumes it.
             settled = status === undefined || (status !== 'running' && last === before) ? settled + 1 : 0;

@@ -15,8 +15,8 @@ export interface RunSummary {
   readonly links: { readonly self: string; readonly events: string };
 }
 
-export function runSummary(run: RunRecord): RunSummary {
-  const shown = shownRun(run);
+/** The summary of a run as shown (`shownRun`: interrupted rather than running once its lease expired). */
+export function runSummary(shown: RunRecord): RunSummary {
   return {
     runId: shown.runId,
     pipeline: shown.pipelineName,
@@ -41,7 +41,7 @@ export async function runDetail(store: RunStore, runId: string): Promise<Record<
   const [stages, history, approvals] = await Promise.all([store.listStages(runId), store.listHistory(runId), store.listApprovals(runId)]);
   const pending = run.status === 'waiting' ? approvals.filter((a) => a.decision === undefined) : [];
   return {
-    ...runSummary(run),
+    ...runSummary(await shownRun(store, run)),
     ...(run.pipelineFile ? { source: 'registered' } : { source: 'inline' }),
     input: run.input ?? null,
     output: run.output ?? null,

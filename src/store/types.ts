@@ -16,8 +16,13 @@ export interface RunRecord {
   readonly error?: SerializedError;
   /** The shared data bus, saved after every stage so a resume sees it. */
   readonly data?: Record<string, unknown>;
-  /** pid of the process running it, to tell a crashed run from a live one. */
+  /** pid of the process running it, to tell a crashed run from a live one (records without `owner`). */
   readonly pid?: number;
+  /**
+   * The lease owner id (`leaseOwner()`: host, pid, random part) of the process that last ran it. A `running` run
+   * with an owner is alive exactly while its lease is held (`getLease`), on any machine sharing the store.
+   */
+  readonly owner?: string;
 }
 
 export interface StageRecord {

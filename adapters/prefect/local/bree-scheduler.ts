@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type BreeType from 'bree';
 import { SwitchyardError } from 'switchyard/adapter-kit';
 import type { ScheduleRecord } from 'switchyard/adapter-kit';
@@ -10,6 +11,8 @@ interface ActiveRun {
   readonly schedule: ScheduleRecord;
   readonly controller: AbortController;
   readonly done: Promise<void>;
+  /** Set once the slot is claimed and the run handed to the runner (a firing that lost its claim never starts). */
+  started: boolean;
 }
 
 /**
@@ -28,6 +31,11 @@ const MAX_ARM_MS = 7 * 24 * 3_600_000;
 /**
  * The embedded scheduler: schedules from the run store, each armed as a one-shot bree job at its next
  * time (computed with cron-parser in the schedule's zone, or from its interval) and re-armed after each firing.
+ *
+ * Several schedulers may share one store: each firing first claims its slot (the schedule's due time, the same
+ * instant in every process) with `claimScheduleSlot`, and only the scheduler that wins starts the run, so each
+ * slot fires once. An interval schedule's `lastRunAt` is the slot it fired, so every scheduler computes the same
+ * next slots. The schedule points at a run (`lastRunId`) only once the run's record exists.
  */
 export class BreeScheduler implements Scheduler {
   readonly #options: SchedulerOptions;
@@ -45,9 +53,13 @@ export class BreeScheduler implements Scheduler {
   #reloadTimer: ReturnType<typeof setInterval> | undefined;
   #stopping = false;
   #started = false;
+  /** The slot (ISO due time) each schedule's bree job is armed for. */
+  readonly #slots = new Map<string, string>();
+  readonly #owner: string;
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
+    this.#owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   }
 
   running(): ReadonlyMap<string, string> {
@@ -128,8 +140,15 @@ export class BreeScheduler implements Scheduler {
     const graceMs = options.graceMs ?? 30_000;
     const inFlight = [...this.#runs.values()];
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([Promise.all(inFlight.map((run) => run.done)), new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, graceMs)))]);
+    let onHurry: (() => void) | undefined;
+    const hurried = new Promise<void>((resolve) => {
+      onHurry = resolve;
+      if (options.hurry?.aborted) resolve();
+      else options.hurry?.addEventListener('abort', onHurry, { once: true });
+    });
+    await Promise.race([Promise.all(inFlight.map((run) => run.done)), new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, graceMs))), hurried]);
     clearTimeout(graceTimer);
+    if (onHurry) options.hurry?.removeEventListener('abort', onHurry);
 
     const interrupted: string[] = [];
     const left = [...this.#runs.entries()];
@@ -137,6 +156,7 @@ export class BreeScheduler implements Scheduler {
     // Give aborted runs a moment to unwind, then record them as interrupted (after the hub wrote `cancelled`).
     await Promise.race([Promise.all(left.map(([, run]) => run.done)), new Promise((resolve) => setTimeout(resolve, 2000))]);
     for (const [runId, run] of left) {
+      if (!run.started) continue;
       interrupted.push(runId);
       try {
         await this.#options.runner.interrupted?.(runId, run.schedule);
@@ -185,6 +205,7 @@ export class BreeScheduler implements Scheduler {
     } else {
       const date = new Date(Math.max(next.getTime(), now + 5));
       this.#armedFor.set(id, date.getTime());
+      this.#slots.set(id, next.toISOString());
       await this.#bree!.add({ name: id, path: fireWorker, date });
       await this.#bree!.start(id);
     }
@@ -221,22 +242,43 @@ export class BreeScheduler implements Scheduler {
     const runId = `sched-${randomUUID()}`;
     const controller = new AbortController();
     const firedAt = new Date();
-    this.#emit({ type: 'schedule.fired', scheduleId: id, runId, trigger });
+    // the slot this firing is for: the due time it was armed for (or, catching up, the missed one), the same in every scheduler
+    const slot = trigger === 'missed' ? schedule.nextRunAt : this.#slots.get(id);
+    const active: ActiveRun = { scheduleId: id, schedule, controller, done: Promise.resolve(), started: false };
     const done = (async () => {
+      let pointed = false;
+      const lastRunAt = slot !== undefined && schedule.intervalMs !== undefined ? slot : firedAt.toISOString();
+      const after = new Date(Math.max(firedAt.getTime(), (this.#armedFor.get(id) ?? 0) + 1));
+      const next = () => nextRunAt({ ...schedule, lastRunAt }, after).toISOString();
+      // the schedule points at the run once its record exists (the runner calls this before any stage runs)
+      const point = async () => {
+        if (pointed) return;
+        pointed = true;
+        await this.#patch(id, { lastRunAt, lastRunId: runId, nextRunAt: next() });
+      };
       try {
-        const lastRunAt = firedAt.toISOString();
-        const after = new Date(Math.max(firedAt.getTime(), (this.#armedFor.get(id) ?? 0) + 1));
-        await this.#patch(id, { lastRunAt, lastRunId: runId, nextRunAt: nextRunAt({ ...schedule, lastRunAt }, after).toISOString() });
-        const outcome = await this.#options.runner.run(schedule, { runId, signal: controller.signal, trigger });
+        const claim = this.#options.store.claimScheduleSlot;
+        if (slot !== undefined && claim && !(await claim.call(this.#options.store, id, slot, this.#owner))) {
+          this.#emit({ type: 'schedule.skipped', scheduleId: id, reason: 'claimed', slot });
+          return;
+        }
+        if (controller.signal.aborted) return;
+        active.started = true;
+        this.#emit({ type: 'schedule.fired', scheduleId: id, runId, trigger, ...(slot !== undefined ? { slot } : {}) });
+        const outcome = await this.#options.runner.run(schedule, { runId, signal: controller.signal, trigger, onRecorded: point });
+        await point();
         this.#emit({ type: 'run.finished', scheduleId: id, runId, status: outcome.status });
       } catch (error) {
         this.#emit({ type: 'scheduler.error', scheduleId: id, message: (error as Error).message });
+        if (!active.started) return;
+        // a run that failed before it was recorded (an invalid pipeline file): the firing counts, no run to point at
+        if (!pointed) await this.#patch(id, { lastRunAt, nextRunAt: next() }).catch(() => undefined);
         this.#emit({ type: 'run.finished', scheduleId: id, runId, status: controller.signal.aborted ? 'cancelled' : 'failed' });
       } finally {
         this.#runs.delete(runId);
       }
     })();
-    this.#runs.set(runId, { scheduleId: id, schedule, controller, done });
+    this.#runs.set(runId, Object.assign(active, { done }));
   }
 
   #emit(event: SchedulerEvent): void {

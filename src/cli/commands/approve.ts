@@ -5,7 +5,8 @@ import type { DefineCommand } from '../output.js';
 
 const HELP = `
 Records the approval and resumes the run in this process: the waiting stage runs again with the
-decision (context.approval), then the rest of the pipeline runs.
+decision (context.approval), then the rest of the pipeline runs. Of several approvals or rejections of
+one run at once, one is recorded; the others exit 2 naming the process that holds the run.
 
 Examples:
   $ switchyard approve 20261121-235812-a1b2c3d4e5

@@ -5,6 +5,8 @@ const HELP = `
 Continues a run that was interrupted (a crash or a kill), failed or cancelled: completed stages are
 not run again; the first unfinished stage runs next with the saved outputs, history and data bus.
 A run waiting for approval continues with \`switchyard approve\` or \`switchyard reject\` instead.
+The run's lease is taken first: of several resumes of one run (on any machines sharing the store) one
+continues; the others exit 2 naming the process that holds the run and until when.
 
 Examples:
   $ switchyard runs list --status running

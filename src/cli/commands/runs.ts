@@ -63,7 +63,7 @@ async function showRun(runId: string, options: HubCliOptions & { events?: boolea
       const { resolveHome } = await import('../../store/index.js');
       throw new SwitchyardError('NOT_FOUND', `no run ${JSON.stringify(runId)} in ${resolveHome(options.home)}`, { details: { runId } });
     }
-    const run = shownRun(stored);
+    const run = await shownRun(store, stored);
     const [stages, history, approvals, events] = await Promise.all([store.listStages(runId), store.listHistory(runId), store.listApprovals(runId), options.events ? store.listEvents(runId) : []]);
     if (options.json) {
       printJson({ run, stages, history, approvals, ...(options.events ? { events } : {}) });

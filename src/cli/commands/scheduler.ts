@@ -7,8 +7,13 @@ Runs every schedule in the run store (see \`switchyard schedule list\`) in this 
 Each firing is an ordinary pipeline run (see \`switchyard runs\`); bree only fires, the pipeline runs here.
 Schedules added, paused or removed from another shell are picked up within --reload.
 
+Any number of schedulers may share one run store (SQLite on one machine, PostgreSQL across machines):
+each firing claims its slot in the store first, so every slot fires once. A firing is recorded (its run
+exists, owned through its lease) before the schedule points at it.
+
 Ctrl-C (SIGINT) or SIGTERM stops it: no new firings, running pipelines get --grace to finish,
-the rest are cancelled and recorded as interrupted. A second Ctrl-C exits at once.
+the rest are cancelled and recorded as interrupted, then it exits 0. A second signal ends the grace
+period at once (running pipelines are cancelled and recorded); a third exits at once (130).
 
 Examples:
   $ switchyard schedule add etl.yaml --every 1m && switchyard scheduler
@@ -48,18 +53,33 @@ async function runScheduler(options: { grace: string; reload: string; json?: boo
 
   let stop: (signal: string) => void = () => {};
   const stopped = new Promise<string>((resolve) => (stop = resolve));
-  const dispose = onStopSignals((signal, count) => (count === 1 ? stop(signal) : process.exit(130)));
+  // the second signal cuts the grace period short (runs are still recorded); only a third exits without that
+  const hurry = new AbortController();
+  const dispose = onStopSignals((signal, count) => {
+    if (count === 1) stop(signal);
+    else if (count === 2) {
+      if (!options.json) process.stdout.write(`${new Date().toISOString()} ${signal} again: cancelling running pipelines now (a third signal exits at once)\n`);
+      hurry.abort();
+    } else process.exit(130);
+  });
   try {
     await scheduler.start();
     const signal = await stopped;
     if (!options.json) process.stdout.write(`${new Date().toISOString()} ${signal}: stopping (running pipelines have ${options.grace} to finish)\n`);
-    await scheduler.stop({ graceMs });
+    await scheduler.stop({ graceMs, hurry: hurry.signal });
     return 0;
   } finally {
     dispose();
     await store.close();
   }
 }
+
+const SKIP_REASONS = {
+  overlap: 'the last run is still going',
+  missed: 'missed while no scheduler ran',
+  paused: 'paused',
+  claimed: 'another scheduler fired this slot',
+} as const;
 
 function describe(event: SchedulerEvent): string {
   switch (event.type) {
@@ -70,7 +90,7 @@ function describe(event: SchedulerEvent): string {
     case 'schedule.fired':
       return `${event.scheduleId}: fired run ${event.runId}${event.trigger === 'missed' ? ' (catching up a missed run)' : ''}`;
     case 'schedule.skipped':
-      return `${event.scheduleId}: skipped (${event.reason === 'overlap' ? 'the last run is still going' : event.reason === 'missed' ? 'missed while no scheduler ran' : 'paused'})`;
+      return `${event.scheduleId}: skipped (${SKIP_REASONS[event.reason]})`;
     case 'run.finished':
       return `${event.scheduleId}: run ${event.runId} ${event.status}`;
     case 'run.interrupted':

@@ -41,7 +41,7 @@ async function storedRun(context: McpContext, id: string): Promise<{ store: RunS
   const store = await context.existingStore();
   const run = await store?.getRun(id);
   if (!store || !run) throw new SwitchyardError('NOT_FOUND', `runId: expected the id of a run in the run store; got ${JSON.stringify(id)} (list_runs shows them)`, { path: 'runId', got: id });
-  return { store, run: shownRun(run) };
+  return { store, run: await shownRun(store, run) };
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   json,
 } from '../schemas.js';
 import { lastEventIdOf, runEventStream } from '../sse.js';
+import { shownRun } from '../../pipeline/run-status.js';
 import { listRuns, runDetail, runSummary, storedRun } from '../views.js';
 
 const security = [{ bearer: [] }];
@@ -123,7 +124,7 @@ const resume = createRoute({
 
 /** The run routes: start, list, show, events, approve, reject, cancel, resume. */
 export function runRoutes(app: ServerApp, context: ServerContext): void {
-  const summaryOf = async (runId: string) => runSummary(await storedRun(context.store, runId));
+  const summaryOf = async (runId: string) => runSummary(await shownRun(context.store, await storedRun(context.store, runId)));
 
   app.openapi(start, async (c) => {
     const request = c.req.valid('json');
