@@ -22,7 +22,8 @@ describe('resume after a crash', () => {
     const runId = `kill-${process.pid}`;
     const log = join(home, 'calls.log');
     const child = spawn(process.execPath, ['--import', 'tsx', join(FIXTURES, 'child-run.ts'), home, join(FIXTURES, 'resume.yaml'), runId], {
-      env: { ...process.env, SWITCHYARD_TEST_BLOCK: '1' },
+      // a short run lease, so the killed run's lease expires soon and the run can be taken over
+      env: { ...process.env, SWITCHYARD_TEST_BLOCK: '1', SWITCHYARD_LEASE_TTL_MS: '1000', SWITCHYARD_LEASE_RENEW_MS: '200' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, signal) => r(signal)));
@@ -37,6 +38,12 @@ describe('resume after a crash', () => {
       expect(crashed?.status).toBe('running');
       expect(crashed?.pid).toBe(child.pid);
       expect((await store.listStages(runId)).map((s) => [s.stageId, s.status])).toEqual([['one', 'completed']]);
+      // the dead process's lease runs out: the run is interrupted, and another process may resume it
+      const end = Date.now() + 10_000;
+      while ((await store.getLease(runId)) !== undefined) {
+        if (Date.now() > end) throw new Error('timed out waiting for the killed run’s lease to expire');
+        await new Promise((r) => setTimeout(r, 20));
+      }
 
       const hub = new HybridOrchestrator({ home, store, builtins: false, adapters: { marker: markerAdapter } });
       const result = await hub.resume(runId);
