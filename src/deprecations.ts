@@ -44,21 +44,25 @@ export function collectDeprecations(value: unknown, base: string): Deprecation[]
   if (!anyMarked) return [];
   const found: Deprecation[] = [];
   const seen = new Set<object>();
-  const visit = (node: unknown, path: string) => {
-    if (typeof node !== 'object' || node === null || seen.has(node)) return;
+  // Depth-first with an explicit stack (children pushed in reverse, so the order is the recursive one): a document
+  // nested thousands of levels deep cannot overflow the call stack here.
+  const stack: [unknown, string][] = [[value, base]];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    if (typeof node !== 'object' || node === null || seen.has(node)) continue;
     seen.add(node);
     if (Array.isArray(node)) {
-      node.forEach((item, i) => visit(item, `${path}[${i}]`));
-      return;
+      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], `${path}[${i}]`]);
+      continue;
     }
     const proto = Object.getPrototypeOf(node) as unknown;
-    if (proto !== Object.prototype && proto !== null) return;
+    if (proto !== Object.prototype && proto !== null) continue;
     for (const mark of (node as { [MARKS]?: Mark[] })[MARKS] ?? []) {
       found.push({ path: mark.field ? join(path, mark.field) : path, message: mark.message, spelling: mark.spelling });
     }
-    for (const [key, child] of Object.entries(node)) visit(child, join(path, key));
-  };
-  visit(value, base);
+    const entries = Object.entries(node);
+    for (let i = entries.length - 1; i >= 0; i--) stack.push([entries[i]![1], join(path, entries[i]![0])]);
+  }
   return found;
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { MAX_TIMER_MS } from './timers.js';
 
-/** The longest delay a Node timer honours: 2^31-1 ms (about 24.8 days). A longer one fires after about 1 ms. */
-export const MAX_TIMER_MS = 2_147_483_647;
+export { MAX_TIMER_MS };
 
 /**
  * A duration in milliseconds that arms a timer (a timeout, a deadline, a retry delay): a whole number from `min`

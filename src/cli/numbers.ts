@@ -1,6 +1,7 @@
 import { invalidInput } from '../errors.js';
 
-export { MAX_TIMER_MS } from '../durations.js';
+// The zod-free constant: `switchyard select` loads no schema library at start-up.
+export { MAX_TIMER_MS } from '../timers.js';
 
 /**
  * A whole-number flag such as `--limit 5`, checked like every other input: digits only (no `1e300`, `0x10`, `5.5`),
