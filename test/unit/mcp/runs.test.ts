@@ -110,9 +110,12 @@ describe('MCP tools: runs', () => {
     expect(waiting.run.status).toBe('waiting');
     const resumed = await mcp.ok<Outcome>('reject_run', { runId: started.runId, reason: 'not during the freeze' });
     expect(resumed).toEqual({ runId: started.runId, status: 'running' });
-    const shown = (await waitForStatus(mcp, started.runId, ['completed', 'failed'])) as { run: { status: string; output: unknown }; approvals: { decision?: unknown }[] };
-    expect(shown.run).toMatchObject({ status: 'completed', output: { build: 7, review: 'build 7 looks fine', approved: false, approval: { approved: false, reason: 'not during the freeze' } } });
-    expect(shown.run.output).not.toHaveProperty('deployed');
+    const shown = (await waitForStatus(mcp, started.runId, ['completed', 'failed'])) as { run: { status: string; output?: unknown; error?: { code: string } }; stages: { stageId: string; output?: unknown }[]; approvals: { decision?: unknown }[] };
+    // A rejection ends the run failed with code REJECTED; the graph stage itself routed to its end with the decision.
+    expect(shown.run).toMatchObject({ status: 'failed', error: { code: 'REJECTED' } });
+    const gate = shown.stages.find((s) => s.output !== undefined)?.output;
+    expect(gate).toMatchObject({ build: 7, review: 'build 7 looks fine', approved: false, approval: { approved: false, reason: 'not during the freeze' } });
+    expect(gate).not.toHaveProperty('deployed');
     expect(shown.approvals[0]!.decision).toMatchObject({ approved: false, reason: 'not during the freeze' });
     expect(await mcp.fails('reject_run', { runId: 'missing' })).toMatch(/^NOT_FOUND: runId: /);
   });

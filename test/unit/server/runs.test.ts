@@ -189,11 +189,13 @@ describe('approvals', () => {
     const { runId } = await json(await t.post('/api/runs', { pipeline: 'review' }));
     await t.waitFor(runId as string, ['waiting']);
     expect((await t.post(`/api/runs/${runId as string}/reject`, { reason: 'not now' })).status).toBe(202);
-    const done = await t.waitFor(runId as string, ['completed']);
+    // A rejection ends the run failed with code REJECTED; the stage still saw the decision.
+    const done = await t.waitFor(runId as string, ['failed']);
+    expect((done.error as { code?: string } | undefined)?.code).toBe('REJECTED');
     expect((done.stages as { stageId: string; output?: unknown }[]).find((s) => s.stageId === 'review')?.output).toMatchObject({ approved: false, reason: 'not now' });
     const late = await t.post(`/api/runs/${runId as string}/approve`);
     expect(late.status).toBe(409);
-    expect((await json(late)).detail).toBe(`run ${runId as string} is completed, not waiting for approval`);
+    expect((await json(late)).detail).toBe(`run ${runId as string} is failed, not waiting for approval`);
   });
 
   it('a stage waiting on two approvals lists both; each is decided on its own and the run resumes after the last', async () => {
@@ -207,8 +209,11 @@ describe('approvals', () => {
     const half = await t.waitFor(runId as string, ['waiting']);
     expect(half.pendingApprovals).toMatchObject([{ approvalId: 'security-1' }]);
     expect((await t.post(`/api/runs/${runId as string}/reject`, { point: 'security', reason: 'not yet' })).status).toBe(202);
-    const done = await t.waitFor(runId as string, ['completed']);
-    expect(done.output).toMatchObject({ decisions: { 'legal-1': { approved: true, by: 'lee' }, 'security-1': { approved: false, reason: 'not yet' } } });
+    // One rejection among them ends the run REJECTED; the stage ran once with both decisions.
+    const done = await t.waitFor(runId as string, ['failed']);
+    expect((done.error as { code?: string } | undefined)?.code).toBe('REJECTED');
+    const signoff = (done.stages as { stageId: string; output?: unknown }[]).find((s) => s.stageId === 'signoff');
+    expect(signoff?.output).toMatchObject({ decisions: { 'legal-1': { approved: true, by: 'lee' }, 'security-1': { approved: false, reason: 'not yet' } } });
   });
 
   it('a wrong stage id is a 400 problem naming stageId; an unknown field in the decision too', async () => {
