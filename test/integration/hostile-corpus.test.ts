@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 const ROOT = resolve(import.meta.dirname, '../..');
 const CORPUS = join(ROOT, 'test/fixtures/hostile');
-const CLI = join(ROOT, 'test/integration/support/cli.mjs');
+const CLI = join(ROOT, 'test/helpers/cli.mjs');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 /** Far above what any case needs (the expression budget is 1 s); a case that reaches it has hung. */
 const BOUND_MS = 90_000;

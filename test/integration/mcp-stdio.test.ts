@@ -23,7 +23,7 @@ interface Session {
 async function start(): Promise<Session> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: ['--import', 'tsx', join(root, 'test/integration/support/cli.mjs'), 'mcp', '--pipelines', pipelines, '--home', home],
+    args: ['--import', 'tsx', join(root, 'test/helpers/cli.mjs'), 'mcp', '--pipelines', pipelines, '--home', home],
     cwd: root,
     env: { ...(process.env as Record<string, string>), SWITCHYARD_CHECKPOINT_URL: '' },
     stderr: 'pipe',

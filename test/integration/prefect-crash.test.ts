@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrefectClient } from '../../adapters/prefect/server/index.js';
-import { startPostgres, type PostgresServer } from './support/postgres.js';
-import { startPrefectServer, type PrefectServer } from './support/prefect-server.js';
+import { startPostgres, type PostgresServer } from '../helpers/postgres.js';
+import { startPrefectServer, type PrefectServer } from '../helpers/prefect-server.js';
 
 /**
  * Crash recovery on a REAL Prefect server with a REAL PostgreSQL run store: two `switchyard worker` processes
@@ -19,7 +19,7 @@ import { startPrefectServer, type PrefectServer } from './support/prefect-server
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = join(ROOT, 'test/integration/support/cli.mjs');
+const CLI = join(ROOT, 'test/helpers/cli.mjs');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** Short intervals so the test is quick: the bound is lease TTL + lease check + poll, plus the stages left. */

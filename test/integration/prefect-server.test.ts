@@ -17,7 +17,7 @@ import {
   triggerDeployment,
   type PrefectWorkItem,
 } from '../../adapters/prefect/server/index.js';
-import { startPrefectServer, type PrefectServer } from './support/prefect-server.js';
+import { startPrefectServer, type PrefectServer } from '../helpers/prefect-server.js';
 
 /**
  * Against a REAL Prefect server (installed with pip into a cached venv on first use, which takes
@@ -25,7 +25,7 @@ import { startPrefectServer, type PrefectServer } from './support/prefect-server
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = join(ROOT, 'test/integration/support/cli.mjs');
+const CLI = join(ROOT, 'test/helpers/cli.mjs');
 
 let server: PrefectServer;
 let client: PrefectClient;

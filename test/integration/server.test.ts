@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from './support/free-port.js';
+import { freePort } from '../helpers/free-port.js';
 
 /**
  * `switchyard serve` as a real process on a free loopback port, driven with fetch: runs by name, Server-Sent Events
@@ -26,7 +26,7 @@ interface Served {
 }
 
 function serve(args: readonly string[], env: Record<string, string>): Served {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/integration/support/cli.mjs'), 'serve', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/helpers/cli.mjs'), 'serve', ...args], {
     cwd: root,
     env: { ...process.env, SWITCHYARD_STORE_URL: '', SWITCHYARD_CHECKPOINT_URL: '', SWITCHYARD_API_KEYS: '', SWITCHYARD_WEBHOOK_SECRET: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

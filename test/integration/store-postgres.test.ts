@@ -8,8 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HybridOrchestrator, defineAdapter, openExistingRunStore, openRunStore, waitForApproval } from 'switchyard';
 import type { PostgresRunStore } from 'switchyard';
 import { describeStoreConformance, runRecord } from 'switchyard/adapter-kit/testing';
-import { startPostgres } from './support/postgres.js';
-import type { PostgresServer } from './support/postgres.js';
+import { startPostgres } from '../helpers/postgres.js';
+import type { PostgresServer } from '../helpers/postgres.js';
 
 let server: PostgresServer;
 let work: string;

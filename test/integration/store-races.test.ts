@@ -8,11 +8,11 @@ import { openRunStore } from 'switchyard';
 import type { LeaseAcquisition, OpenRunStoreOptions } from 'switchyard';
 import { runRecord } from 'switchyard/adapter-kit/testing';
 import { schemaOneHome } from '../helpers/sqlite-schema-1.js';
-import { startPostgres } from './support/postgres.js';
-import type { PostgresServer } from './support/postgres.js';
+import { startPostgres } from '../helpers/postgres.js';
+import type { PostgresServer } from '../helpers/postgres.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const script = join(root, 'test/integration/support/store-race.ts');
+const script = join(root, 'test/helpers/store-race.ts');
 const RACERS = 8;
 
 interface LeaseReport {

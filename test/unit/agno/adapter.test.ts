@@ -8,7 +8,7 @@ import { HybridOrchestrator, Resources } from 'switchyard';
 import type { ResourceRegistry } from 'switchyard';
 import { Agent, createAdapter, functionAgent, mergeInput, openAICompatible, tool } from 'switchyard/agno';
 import { createTestContext } from 'switchyard/adapter-kit/testing';
-import { answer, startChatServer, toolCall } from './chat-server.js';
+import { answer, startChatServer, toolCall } from '../../helpers/chat-server.js';
 
 const adapter = createAdapter();
 const vctx = (resources: ResourceRegistry, path = 'stages[0].task') => ({ path, resources, baseDir: process.cwd() });

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HybridOrchestrator } from 'switchyard';
-import { answer, chunk, startChatServer, toolCall } from './chat-server.js';
+import { answer, chunk, startChatServer, toolCall } from '../../helpers/chat-server.js';
 
 
 const run = promisify(execFile);

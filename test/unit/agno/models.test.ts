@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Agent, ollamaBaseURL, resolveModel } from 'switchyard/agno';
 import { isSwitchyardError } from 'switchyard';
-import { answer, startChatServer } from './chat-server.js';
+import { answer, startChatServer } from '../../helpers/chat-server.js';
 
 afterEach(() => {
   vi.unstubAllEnvs();

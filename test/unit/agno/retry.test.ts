@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Resources } from 'switchyard';
 import type { Deprecation } from 'switchyard/adapter-kit';
 import { Agent, openAICompatible, registerDeclaredAgents } from 'switchyard/agno';
-import { answer, startChatServer } from './chat-server.js';
+import { answer, startChatServer } from '../../helpers/chat-server.js';
 
 const servers: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {

@@ -3,7 +3,7 @@ import { Agent, Team, functionAgent, openAICompatible } from 'switchyard/agno';
 import type { AgentEvent } from 'switchyard/agno';
 import { isAgentLike, resolveHandler, Resources } from 'switchyard';
 import { createTestContext } from 'switchyard/adapter-kit/testing';
-import { answer, startChatServer, toolCall } from './chat-server.js';
+import { answer, startChatServer, toolCall } from '../../helpers/chat-server.js';
 
 const upper = functionAgent('upper', (x: string) => x.toUpperCase(), { role: 'shouts' });
 const lower = functionAgent('lower', (x: string) => x.toLowerCase(), { role: 'whispers' });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Agent, openAICompatible, tool } from 'switchyard/agno';
 import type { AgentEvent } from 'switchyard/agno';
-import { answer, chunk, completion, startChatServer, toolCall } from './chat-server.js';
+import { answer, chunk, completion, startChatServer, toolCall } from '../../helpers/chat-server.js';
 
 const servers: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { runCli } from '../../helpers/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'switchyard-cli-profiles-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HybridOrchestrator } from 'switchyard';
 import { testAdapter } from '../../helpers/hub-adapters.js';
-import { runCli } from './run-cli.js';
+import { runCli } from '../../helpers/run-cli.js';
 
 describe('runs show: decisions', () => {
   it('shows a rejected run as failed with who rejected it and why', async () => {

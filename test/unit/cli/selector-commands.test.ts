@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { temporalProfile } from '../../fixtures/custom-profile.js';
-import { runCli } from './run-cli.js';
+import { runCli } from '../../helpers/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

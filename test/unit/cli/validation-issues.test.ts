@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openExistingRunStore } from 'switchyard';
-import { runCli } from './run-cli.js';
+import { runCli } from '../../helpers/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'switchyard-cli-issues-'));
 const home = join(tmp, 'home');

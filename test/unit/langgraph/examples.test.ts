@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HybridOrchestrator } from 'switchyard';
-import { tempHome } from './helpers.js';
+import { tempHome } from '../../helpers/langgraph.js';
 
 const home = tempHome('sy-langgraph-examples-');
 const orchestrators: HybridOrchestrator[] = [];

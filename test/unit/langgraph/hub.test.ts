@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { HybridOrchestrator, Resources } from 'switchyard';
-import { tempHome } from './helpers.js';
+import { tempHome } from '../../helpers/langgraph.js';
 
 const home = tempHome();
 const orchestrators: HybridOrchestrator[] = [];

@@ -5,8 +5,8 @@ import { HybridOrchestrator, Resources, isWaitingForApproval, openRunStore } fro
 import type { ApprovalDecision, PipelineResult, WaitingForApproval } from 'switchyard';
 import { createAdapter } from 'switchyard/langgraph';
 import { createTestContext } from 'switchyard/adapter-kit/testing';
-import { runCli } from '../cli/run-cli.js';
-import { tempHome, uniqueRunId } from './helpers.js';
+import { runCli } from '../../helpers/run-cli.js';
+import { tempHome, uniqueRunId } from '../../helpers/langgraph.js';
 
 const home = tempHome('sy-langgraph-parallel-');
 const adapters = [createAdapter(), createAdapter()];

@@ -3,7 +3,7 @@ import { collectDeprecations } from 'switchyard/adapter-kit';
 import { createTestContext } from 'switchyard/adapter-kit/testing';
 import { createAdapter, retrySchema } from 'switchyard/langgraph';
 import { retryPolicy } from '../../../adapters/langgraph/graph-builder.js';
-import { tempHome, uniqueRunId } from './helpers.js';
+import { tempHome, uniqueRunId } from '../../helpers/langgraph.js';
 
 const home = tempHome();
 const adapter = createAdapter();

@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { Resources } from 'switchyard';
 import { createAdapter } from 'switchyard/langgraph';
 import { createTestContext } from 'switchyard/adapter-kit/testing';
-import { tempHome, uniqueRunId } from './helpers.js';
+import { tempHome, uniqueRunId } from '../../helpers/langgraph.js';
 
 const home = tempHome();
 const adapter = createAdapter();

@@ -3,7 +3,7 @@ import { Resources, isWaitingForApproval } from 'switchyard';
 import type { Handler } from 'switchyard';
 import { createAdapter } from 'switchyard/langgraph';
 import { createTestContext } from 'switchyard/adapter-kit/testing';
-import { tempHome, uniqueRunId } from './helpers.js';
+import { tempHome, uniqueRunId } from '../../helpers/langgraph.js';
 
 const home = tempHome();
 const adapter = createAdapter();

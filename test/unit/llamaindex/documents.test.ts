@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAdapter } from 'switchyard/llamaindex';
 import { createTestContext } from 'switchyard/adapter-kit/testing';
-import { makePdf, tempDir } from './helpers.js';
+import { makePdf, tempDir } from '../../helpers/llamaindex.js';
 
 type Analysis = {
   documents: { source: string; chunks: number }[];

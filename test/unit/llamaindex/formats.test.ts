@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAdapter } from 'switchyard/llamaindex';
 import { createTestContext } from 'switchyard/adapter-kit/testing';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../../helpers/llamaindex.js';
 
 type Out = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdapter } from 'switchyard/llamaindex';
 import { createTestContext } from 'switchyard/adapter-kit/testing';
-import { startOpenAIServer, tempDir, type FakeOpenAIServer } from './helpers.js';
+import { startOpenAIServer, tempDir, type FakeOpenAIServer } from '../../helpers/llamaindex.js';
 
 type Out = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

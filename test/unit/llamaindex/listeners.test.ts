@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { HybridOrchestrator, MemoryRunStore } from 'switchyard';
 import { createAdapter } from 'switchyard/llamaindex';
-import { startOpenAIServer, tempDir, type FakeOpenAIServer } from './helpers.js';
+import { startOpenAIServer, tempDir, type FakeOpenAIServer } from '../../helpers/llamaindex.js';
 
 /** Twelve llamaindex stages in one run share the run's signal: none may leave an abort listener behind on it. */
 describe('llamaindex stages and abort listeners', () => {

@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { HybridOrchestrator, MemoryRunStore, ProgressSink } from 'switchyard';
 import { createAdapter } from 'switchyard/llamaindex';
 import { createTestContext } from 'switchyard/adapter-kit/testing';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../../helpers/llamaindex.js';
 
 type Out = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Resources } from 'switchyard';
 import { createAdapter, defineWorkflow, type SwitchyardWorkflowContext } from 'switchyard/llamaindex';
 import { createTestContext } from 'switchyard/adapter-kit/testing';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../../helpers/llamaindex.js';
 
 // A user's own workflow, written the way seed 001 shows: typed events, steps, fan-out and fan-in.
 // defineWorkflow hands over the engine module, so user code never imports the deprecated package itself.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MCP_TOOLS } from '../../../src/mcp/index.js';
-import { runCli } from '../cli/run-cli.js';
+import { runCli } from '../../helpers/run-cli.js';
 import { PIPELINES, connect, tempHomes, type Connected } from './helpers.js';
 
 const home = tempHomes();

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
+import { runCli } from '../../helpers/run-cli.js';
 
 const etl = resolve(import.meta.dirname, '../../../examples/scheduled-etl/pipeline.yaml');
 const tmp = mkdtempSync(join(tmpdir(), 'switchyard-schedule-cli-'));

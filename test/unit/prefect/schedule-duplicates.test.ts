@@ -7,7 +7,7 @@ import type { ScheduleRecord } from 'switchyard';
 import type { ScheduledEtlResult } from 'switchyard/prefect';
 import { createTestSchedules } from '../../../src/kit/testing/test-context.js';
 import { findSameSchedule, scheduleIdentity } from '../../../src/schedule/identity.js';
-import { runCli } from '../cli/run-cli.js';
+import { runCli } from '../../helpers/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'switchyard-schedule-dup-'));
 let home: string;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { SwitchyardError } from 'switchyard';
 import type { ServerEnv } from '../../../src/server/index.js';
-import { testServer, type TestServer } from './helpers.js';
+import { testServer, type TestServer } from '../../helpers/server.js';
 
 let t: TestServer;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
+import { runCli } from '../../helpers/run-cli.js';
 
 /** `switchyard serve`'s own checks: each mistake is one line and exit 2, before anything is opened or bound. */
 

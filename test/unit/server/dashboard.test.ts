@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timelineBars } from '../../../src/server/dashboard/charts.js';
 import { safeNext } from '../../../src/server/dashboard/session.js';
 import type { RunEvent } from '../../../src/events/types.js';
-import { testServer, type TestServer } from './helpers.js';
+import { testServer, type TestServer } from '../../helpers/server.js';
 
 /** The dashboard through `app.request()`: sign-in, sessions, CSRF, escaping, approvals, schedules, the selector. */
 

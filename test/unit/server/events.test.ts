@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryRunStore, type RunEvent } from 'switchyard';
-import { readSse, testServer, type TestServer } from './helpers.js';
+import { readSse, testServer, type TestServer } from '../../helpers/server.js';
 
 let t: TestServer;
 const store = new MemoryRunStore();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testServer, type TestServer } from './helpers.js';
+import { testServer, type TestServer } from '../../helpers/server.js';
 
 let t: TestServer;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeys, assertBindable, isLoopbackHost, loadApiKeys } from '../../../src/server/index.js';
 import { TokenBuckets } from '../../../src/server/limits.js';
-import { testServer, type TestServer } from './helpers.js';
+import { testServer, type TestServer } from '../../helpers/server.js';
 
 const KEY = 'k-0123456789abcdef0123456789abcdef';
 const OTHER = 'k-fedcba9876543210fedcba9876543210';

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signature } from '../../../src/server/index.js';
-import { testServer, type TestServer } from './helpers.js';
+import { testServer, type TestServer } from '../../helpers/server.js';
 
 const SECRET = 'webhook-secret-for-tests';
 

@@ -2,9 +2,9 @@
  * Runs one langgraph stage execution in its own process: `node --import tsx langgraph-resume.ts JSON`
  * with `{ url, home, runId, stageId, approval? }`. Prints the stage output as JSON on stdout.
  */
-import { createAdapter } from '../../../adapters/langgraph/index.js';
-import { createTestContext } from '../../../src/kit/testing.js';
-import { isWaitingForApproval } from '../../../src/adapter.js';
+import { createAdapter } from '../../adapters/langgraph/index.js';
+import { createTestContext } from '../../src/kit/testing.js';
+import { isWaitingForApproval } from '../../src/adapter.js';
 import { releaseTask } from './langgraph-release.js';
 
 const args = JSON.parse(process.argv[2] ?? '{}') as { url: string; home: string; runId: string; stageId: string; input?: unknown; approval?: { approved: boolean; data?: Record<string, unknown> } };

@@ -3,9 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Worker, pipelineExecutor, type PipelineRunner } from '../../../src/worker/index.js';
-import { PrefectClient, deployPipeline, prefectWorkSource, type FlowRun } from '../../../adapters/prefect/server/index.js';
-import { startRecorder, type Recorded, type Reply } from './recorder.js';
+import { Worker, pipelineExecutor, type PipelineRunner } from '../../../../src/worker/index.js';
+import { PrefectClient, deployPipeline, prefectWorkSource, type FlowRun } from '../../../../adapters/prefect/server/index.js';
+import { startRecorder, type Recorded, type Reply } from '../../../helpers/prefect-recorder.js';
 
 let dir: string;
 const CODE = "export default (r) => { r.set('handler', 'a', () => 1); };\n";

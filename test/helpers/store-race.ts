@@ -5,7 +5,7 @@
  * acquires the run's lease (`lease`) or claims each slot (`slots`) and prints the outcome as one JSON line.
  */
 import { createInterface } from 'node:readline';
-import { leaseOwner, openRunStore } from '../../../src/store/index.js';
+import { leaseOwner, openRunStore } from '../../src/store/index.js';
 
 interface RaceArgs {
   readonly mode: 'lease' | 'slots';

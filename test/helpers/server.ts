@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MemoryRunStore, type RunStore } from 'switchyard';
-import { createServer, type ServerOptions, type SwitchyardServer } from '../../../src/server/index.js';
+import { createServer, type ServerOptions, type SwitchyardServer } from '../../src/server/index.js';
 
-export const PIPELINES = resolve(import.meta.dirname, '../../fixtures/server/pipelines');
+export const PIPELINES = resolve(import.meta.dirname, '../fixtures/server/pipelines');
 
 export interface TestServer {
   readonly server: SwitchyardServer;

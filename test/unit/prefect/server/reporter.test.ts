@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PrefectClient, PrefectDagReporter } from '../../../adapters/prefect/server/index.js';
-import { startRecorder, type Recorded, type Reply } from './recorder.js';
+import { PrefectClient, PrefectDagReporter } from '../../../../adapters/prefect/server/index.js';
+import { startRecorder, type Recorded, type Reply } from '../../../helpers/prefect-recorder.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

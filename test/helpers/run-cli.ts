@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import { main } from '../../../src/cli/main.js';
+import { main } from '../../src/cli/main.js';
 
 export interface CliResult {
   readonly code: number;

@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
-import { startRecorder, type Recorded, type Reply } from './recorder.js';
+import { runCli } from '../../../helpers/run-cli.js';
+import { startRecorder, type Recorded, type Reply } from '../../../helpers/prefect-recorder.js';
 
 let dir: string;
 let file: string;

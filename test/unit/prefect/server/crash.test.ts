@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryRunStore } from '../../../src/store/memory.js';
-import { Worker, leaseCheckOf } from '../../../src/worker/index.js';
-import type { RunRecord } from '../../../src/store/types.js';
-import { PrefectClient, prefectWorkSource, type FlowRun, type PrefectWorkItem, type State, type StateType } from '../../../adapters/prefect/server/index.js';
-import { startRecorder, type Recorded, type Reply } from './recorder.js';
+import { MemoryRunStore } from '../../../../src/store/memory.js';
+import { Worker, leaseCheckOf } from '../../../../src/worker/index.js';
+import type { RunRecord } from '../../../../src/store/types.js';
+import { PrefectClient, prefectWorkSource, type FlowRun, type PrefectWorkItem, type State, type StateType } from '../../../../adapters/prefect/server/index.js';
+import { startRecorder, type Recorded, type Reply } from '../../../helpers/prefect-recorder.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PrefectClient, prefectWorkSource, type FlowRun, type PrefectWorkItem, type State, type StateType } from '../../../adapters/prefect/server/index.js';
-import { startRecorder, type Recorded, type Reply } from './recorder.js';
+import { PrefectClient, prefectWorkSource, type FlowRun, type PrefectWorkItem, type State, type StateType } from '../../../../adapters/prefect/server/index.js';
+import { startRecorder, type Recorded, type Reply } from '../../../helpers/prefect-recorder.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

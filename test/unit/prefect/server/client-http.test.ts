@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PrefectClient, PREFECT_API_VERSION, parseRetryAfter, resolveServerOptions } from '../../../adapters/prefect/server/index.js';
-import { startRecorder, type Reply } from './recorder.js';
+import { PrefectClient, PREFECT_API_VERSION, parseRetryAfter, resolveServerOptions } from '../../../../adapters/prefect/server/index.js';
+import { startRecorder, type Reply } from '../../../helpers/prefect-recorder.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
