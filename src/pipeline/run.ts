@@ -146,6 +146,7 @@ export class RunState {
       resources: init.pipeline.resources,
       events: init.bus,
       schedules: init.store,
+      stepResults: init.store,
       pipelineFile: init.pipelineFile,
     };
   }
