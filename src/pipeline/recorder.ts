@@ -4,6 +4,11 @@ import type { PendingApprovalInfo, StageStatus } from '../events/types.js';
 import { commitRun } from '../store/commit.js';
 import type { RunCommit, RunStore, StageRecord } from '../store/types.js';
 
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** A commit the recorder builds up: one outcome, the notes after it, then the events when it is written. */
+type HeldCommit = Writable<Omit<RunCommit, 'history'>> & { history: HistoryEntry[] };
+
 /**
  * How a stage or a parallel group ended: the one description every outcome (completed, failed, cancelled,
  * skipped, waiting, a group's fan-in) is recorded from. Times are ISO strings.
@@ -53,7 +58,7 @@ export class RunRecorder {
   /** The data bus as last written to the store: unchanged data is not written again. */
   #savedData: string;
   /** A step's outcome not written yet: it goes to the store before anything else runs (`durable()`), or with the run's end. */
-  #held: { stage: StageRecord; history: HistoryEntry[]; approval?: RunCommit['approval']; data?: Record<string, unknown> } | undefined;
+  #held: HeldCommit | undefined;
 
   constructor(init: {
     readonly runId: string;
@@ -100,47 +105,48 @@ export class RunRecorder {
     const { stageId, engine, status, attempts, startedAt, endedAt, durationMs, error } = outcome;
     const hasOutput = 'output' in outcome;
     const inHistory = hasOutput && (!outcome.fanIn || outcome.keepOutput === true);
-    const entry: HistoryEntry = {
-      stageId,
-      engine,
-      attempt: attempts,
-      startedAt,
-      endedAt,
-      durationMs,
-      outcome: status,
-      ...(inHistory ? { output: outcome.output } : {}),
-      ...(error ? { error } : {}),
-      ...(outcome.reasons ? { reasons: outcome.reasons } : {}),
-    };
-    const record: StageRecord = {
-      runId: this.runId,
-      stageId,
-      engine,
-      status,
-      attempts,
-      ...(hasOutput ? { output: outcome.output } : {}),
-      ...(error ? { error } : {}),
-      startedAt,
-      endedAt,
-      durationMs,
-    };
+    const { reasons } = outcome;
+    const runId = this.runId;
+    // A completed stage (every stage of most runs) gets plain literals: no spreads to run, compact objects to keep.
+    // Either way the key order is the same, and so is the stored JSON.
+    const entry: HistoryEntry =
+      inHistory && !error && !reasons
+        ? { stageId, engine, attempt: attempts, startedAt, endedAt, durationMs, outcome: status, output: outcome.output }
+        : {
+            stageId,
+            engine,
+            attempt: attempts,
+            startedAt,
+            endedAt,
+            durationMs,
+            outcome: status,
+            ...(inHistory ? { output: outcome.output } : {}),
+            ...(error ? { error } : {}),
+            ...(reasons ? { reasons } : {}),
+          };
+    const record: StageRecord =
+      hasOutput && !error
+        ? { runId, stageId, engine, status, attempts, output: outcome.output, startedAt, endedAt, durationMs }
+        : { runId, stageId, engine, status, attempts, ...(hasOutput ? { output: outcome.output } : {}), ...(error ? { error } : {}), startedAt, endedAt, durationMs };
     this.history.push(entry);
     this.records.set(stageId, record);
     if (outcome.keepOutput) this.outputs.set(stageId, outcome.output);
     if (outcome.passOn) this.last = { value: outcome.output };
-    const event = outcome.fanIn ? undefined : stageEvent(outcome);
-    if (event) this.#bus.emit(event);
+    if (!outcome.fanIn) this.#bus.emit(stageEvent(outcome));
+    const commit: HeldCommit = { runId, stage: record, history: [entry] };
+    if (status === 'waiting' && outcome.approval) {
+      commit.approval = { runId, stageId, approval: outcome.approval, ...(outcome.approvals ? { approvals: outcome.approvals } : {}), createdAt: endedAt };
+    }
     // a skip runs no stage code, so it cannot have changed the data bus
     const data = status === 'skipped' ? undefined : this.#changedData();
-    const held = {
-      stage: record,
-      history: [entry],
-      ...(status === 'waiting' && outcome.approval ? { approval: { runId: this.runId, stageId, approval: outcome.approval, ...(outcome.approvals ? { approvals: outcome.approvals } : {}), createdAt: endedAt } } : {}),
-      ...(data ? { data } : {}),
-    };
-    if (this.#held) await this.durable();
-    this.#held = held;
-    if (!options.hold) await this.durable();
+    if (data) commit.run = { data };
+    const previous = this.#held;
+    if (previous) {
+      this.#held = undefined;
+      await this.#write(previous);
+    }
+    if (options.hold) this.#held = commit;
+    else await this.#write(commit);
     return record;
   }
 
@@ -152,20 +158,29 @@ export class RunRecorder {
     else await this.#store.appendHistory(this.runId, entry);
   }
 
-  /** Writes the held outcome, if any, with the events buffered so far. */
-  durable(): Promise<void> {
-    const commit = this.takeHeld();
-    if (!commit) return Promise.resolve();
-    return commitRun(this.#store, { ...commit, events: this.#bus.take() });
+  /** Whether an outcome waits to be written (`durable()`). */
+  get holding(): boolean {
+    return this.#held !== undefined;
   }
 
-  /** The held outcome as a commit of its own (without events), for the run's last commit; the recorder forgets it. */
+  /** Writes the held outcome, if any, with the events buffered so far. */
+  async durable(): Promise<void> {
+    const held = this.#held;
+    if (!held) return;
+    this.#held = undefined;
+    await this.#write(held);
+  }
+
+  /** The held outcome (without events), for the run's last commit; the recorder forgets it. */
   takeHeld(): RunCommit | undefined {
     const held = this.#held;
-    if (!held) return undefined;
     this.#held = undefined;
-    const { data, ...records } = held;
-    return { runId: this.runId, ...records, ...(data ? { run: { data } } : {}) };
+    return held;
+  }
+
+  #write(commit: HeldCommit): Promise<void> {
+    commit.events = this.#bus.take();
+    return commitRun(this.#store, commit);
   }
 
   /** The data bus when a stage changed it since it was last written, so a resume sees it. */

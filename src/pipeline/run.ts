@@ -163,7 +163,7 @@ export class RunState {
     while (i < steps.length) {
       const step = steps[i]!;
       // the last step's outcome is written before anything else runs
-      await this.#recorder.durable();
+      if (this.#recorder.holding) await this.#recorder.durable();
       if (this.#signal.aborted) {
         status = 'cancelled';
         error = abortError(this.#signal);
@@ -352,7 +352,8 @@ export class RunState {
     }
     const { attempt: attempts, startedAt, t0 } = clock!;
     const durationMs = performance.now() - t0;
-    const times = { attempts, startedAt: startedAt.toISOString(), endedAt: new Date().toISOString(), durationMs };
+    const started = startedAt.toISOString();
+    const endedAt = new Date().toISOString();
     if (isWaitingForApproval(result)) {
       const { approval: point, partial } = result;
       await this.#recorder.record(
@@ -360,7 +361,10 @@ export class RunState {
           stageId: id,
           engine,
           status: 'waiting',
-          ...times,
+          attempts,
+          startedAt: started,
+          endedAt,
+          durationMs,
           ...(partial === undefined ? {} : { output: partial }),
           reasons: result.approvals?.map((a) => a.message) ?? [point.message],
           approval: point,
@@ -370,7 +374,7 @@ export class RunState {
       );
       return { status: 'waiting', approval: { stageId: id, ...point }, ...(result.approvals ? { approvals: result.approvals.map((a) => ({ stageId: id, ...a })) } : {}) };
     }
-    await this.#recorder.record({ stageId: id, engine, status: 'completed', ...times, output: result, keepOutput: true, passOn: !branch }, { hold: !branch });
+    await this.#recorder.record({ stageId: id, engine, status: 'completed', attempts, startedAt: started, endedAt, durationMs, output: result, keepOutput: true, passOn: !branch }, { hold: !branch });
     return { status: 'completed', output: result };
   }
 

@@ -99,9 +99,10 @@ export class MemoryRunStore implements RunStore {
    */
   async commit(commit: RunCommit): Promise<void> {
     this.#entry(commit.runId);
-    for (const event of commit.events ?? []) this.#entry(event.runId);
-    if (commit.approval) this.#entry(commit.approval.runId);
-    if (commit.stage) this.#entry(commit.stage.runId);
+    // records of other runs (unusual) must exist too
+    for (const event of commit.events ?? []) if (event.runId !== commit.runId) this.#entry(event.runId);
+    if (commit.approval && commit.approval.runId !== commit.runId) this.#entry(commit.approval.runId);
+    if (commit.stage && commit.stage.runId !== commit.runId) this.#entry(commit.stage.runId);
     const writes: Promise<void>[] = [];
     if (commit.stage) writes.push(this.saveStage(commit.stage));
     for (const entry of commit.history ?? []) writes.push(this.appendHistory(commit.runId, entry));
