@@ -3,7 +3,7 @@
  * with `{ url, home, runId, stageId, approval? }`. Prints the stage output as JSON on stdout.
  */
 import { createAdapter } from '../../adapters/langgraph/index.js';
-import { createTestContext } from '../../src/kit/testing.js';
+import { createTestContext } from '../../src/kit/testing/test-context.js';
 import { isWaitingForApproval } from '../../src/adapter.js';
 import { releaseTask } from './langgraph-release.js';
 

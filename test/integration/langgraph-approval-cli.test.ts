@@ -21,13 +21,17 @@ interface CliResult {
 }
 
 /** `switchyard ARGS --json`, each call a new process (the CLI from source, as `npx switchyard` runs the build). */
-async function switchyard(home: string, ...args: string[]): Promise<CliResult> {
-  const { stdout } = await exec(process.execPath, ['--import', 'tsx', join(root, 'test/helpers/cli.mjs'), ...args, '--json', '--home', home], {
+async function switchyard(home: string, ...args: string[]): Promise<CliResult & { exitCode: number }> {
+  const { stdout, exitCode } = await exec(process.execPath, ['--import', 'tsx', join(root, 'test/helpers/cli.mjs'), ...args, '--json', '--home', home], {
     cwd: root,
     timeout: 120_000,
     env: { ...process.env, SWITCHYARD_CHECKPOINT_URL: '' },
-  });
-  return JSON.parse(stdout) as CliResult;
+  }).then(
+    ({ stdout }) => ({ stdout, exitCode: 0 }),
+    // a run that ends failed (a rejection) exits 1 and still prints its result
+    (error: { stdout?: string; code?: number }) => ({ stdout: error.stdout ?? '', exitCode: error.code ?? -1 }),
+  );
+  return { ...(JSON.parse(stdout) as CliResult), exitCode };
 }
 
 const newHome = () => {
@@ -58,8 +62,12 @@ describe('approval examples on the command line: run, then approve or reject in 
     expect((waiting.pendingApproval?.payload as { plan: unknown[] }).plan).toHaveLength(3);
 
     const done = await switchyard(home, 'reject', waiting.runId, '--reason', 'needs a security review');
-    expect(done.status).toBe('completed');
-    expect(done.output).toMatchObject({ approved: false, approval: { reason: 'needs a security review' } });
-    expect(done.output).not.toHaveProperty('implemented');
+    // A rejection ends the run failed with code REJECTED (exit 1); the graph stage saw the decision and stopped.
+    expect(done.status).toBe('failed');
+    expect(done.exitCode).toBe(1);
+    expect((done as { error?: { code: string } }).error?.code).toBe('REJECTED');
+    const stage = (done as unknown as { stages: { type: string; output?: unknown }[] }).stages.find((s) => s.type === 'langgraph')?.output;
+    expect(stage).toMatchObject({ approved: false, approval: { reason: 'needs a security review' } });
+    expect(stage).not.toHaveProperty('implemented');
   });
 });
