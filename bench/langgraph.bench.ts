@@ -152,9 +152,10 @@ Targets, read against the A/A row (how much two identical variants differ in the
 within 5% of the direct invocation — **${verdict}** (wall ${sign(adapterPct)}, CPU ${sign(overhead('cpu', 'adapter'))}); the whole pipeline within 5% —
 **${pipelineVerdict}** (wall ${sign(pipelinePct)}, CPU ${sign(overhead('cpu', 'pipeline'))}).
 The adapter imports LangGraph once and compiles a spec graph once per plan (a pipeline validated again reuses it).
-The pipeline rows add the hub's own work per run, in two SQLite transactions: the run record before the stage runs
-(so a killed process leaves a resumable run), then, at the end, the stage record, its history entry, every engine
-event and the final run record together; the first row also validates the pipeline object on every run.`,
+The pipeline rows add the hub's own work per run: its records in two SQLite transactions, the run record before the
+stage runs (so a killed process leaves a resumable run) and, at the end, the stage record, its history entry, every
+engine event and the final run record together; the run's lease (taken after the run record, renewed while it runs,
+released at the end); and the event bus. The first row also validates the pipeline object on every run.`,
 );
 
 await adapter.close?.();
