@@ -9,6 +9,7 @@ export default defineConfig({
       { find: /^switchyard\/(agno|langgraph|llamaindex|prefect)$/, replacement: here('./adapters/$1/index.ts') },
       { find: /^switchyard\/adapter-kit$/, replacement: here('./src/kit/index.ts') },
       { find: /^switchyard\/adapter-kit\/testing$/, replacement: here('./src/kit/testing.ts') },
+      { find: /^switchyard\/adapter-kit\/conformance$/, replacement: here('./src/kit/conformance.ts') },
       { find: /^switchyard$/, replacement: here('./src/index.ts') },
     ],
   },

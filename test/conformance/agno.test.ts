@@ -1,7 +1,7 @@
 import { afterAll } from 'vitest';
 import { Resources } from 'switchyard';
 import { Agent, functionAgent, openAICompatible } from 'switchyard/agno';
-import { describeAdapterConformance } from 'switchyard/adapter-kit/testing';
+import { describeAdapterConformance } from 'switchyard/adapter-kit/conformance';
 import { answer, startChatServer } from '../helpers/chat-server.js';
 
 // The slow task is a model agent whose chat-completions server answers only after 10 s, so

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { Resources } from 'switchyard';
 import type { Handler } from 'switchyard';
-import { describeAdapterConformance } from 'switchyard/adapter-kit/testing';
+import { describeAdapterConformance } from 'switchyard/adapter-kit/conformance';
 
 /** Waits five seconds unless the node's signal aborts first. */
 const slow: Handler = (_state, context) =>

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Resources } from 'switchyard';
 import { createAdapter, defineWorkflow } from 'switchyard/llamaindex';
-import { describeAdapterConformance } from 'switchyard/adapter-kit/testing';
+import { describeAdapterConformance } from 'switchyard/adapter-kit/conformance';
 
 const baseDir = mkdtempSync(join(tmpdir(), 'sy-li-conf-'));
 mkdirSync(join(baseDir, 'docs'));

@@ -1,6 +1,6 @@
 import { Resources } from 'switchyard';
 import type { DagNodeInput } from 'switchyard/prefect';
-import { describeAdapterConformance } from 'switchyard/adapter-kit/testing';
+import { describeAdapterConformance } from 'switchyard/adapter-kit/conformance';
 
 describeAdapterConformance('prefect', async () => (await import('switchyard/prefect')).createAdapter(), {
   validTask: {

@@ -1,4 +1,4 @@
 import { MemoryRunStore } from 'switchyard';
-import { describeStoreConformance } from 'switchyard/adapter-kit/testing';
+import { describeStoreConformance } from 'switchyard/adapter-kit/conformance';
 
 describeStoreConformance('memory', { open: async () => new MemoryRunStore() });

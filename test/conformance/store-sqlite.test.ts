@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRunStore } from 'switchyard';
-import { describeStoreConformance } from 'switchyard/adapter-kit/testing';
+import { describeStoreConformance } from 'switchyard/adapter-kit/conformance';
 
 const homes = new WeakMap<object, string>();
 describeStoreConformance('sqlite', {

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HybridOrchestrator, defineAdapter, openExistingRunStore, openRunStore, waitForApproval } from 'switchyard';
 import type { PostgresRunStore } from 'switchyard';
-import { describeStoreConformance, runRecord } from 'switchyard/adapter-kit/testing';
+import { describeStoreConformance } from 'switchyard/adapter-kit/conformance';
+import { runRecord } from 'switchyard/adapter-kit/testing';
 import { startPostgres } from '../helpers/postgres.js';
 import type { PostgresServer } from '../helpers/postgres.js';
 

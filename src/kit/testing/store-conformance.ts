@@ -3,6 +3,9 @@ import type { HistoryEntry } from '../../adapter.js';
 import type { RunEvent } from '../../events/types.js';
 import { commitRun } from '../../store/commit.js';
 import type { RunCommit, RunRecord, RunStore, ScheduleRecord } from '../../store/types.js';
+import { runRecord } from './records.js';
+
+export { runRecord };
 
 export interface StoreConformanceOptions {
   /** A fresh, empty store. */
@@ -12,19 +15,6 @@ export interface StoreConformanceOptions {
 }
 
 const at = (minute: number) => `2026-01-01T00:${String(minute).padStart(2, '0')}:00.000Z`;
-
-export function runRecord(runId: string, extra: Partial<RunRecord> = {}): RunRecord {
-  return {
-    runId,
-    pipelineName: 'p',
-    pipeline: { name: 'p', stages: [{ type: 'agno', task: { agents: ['a'] } }] },
-    input: { q: 1 },
-    status: 'running',
-    createdAt: at(0),
-    updatedAt: at(0),
-    ...extra,
-  };
-}
 
 const history = (stageId: string, outcome: HistoryEntry['outcome'] = 'completed'): HistoryEntry => ({
   stageId,
