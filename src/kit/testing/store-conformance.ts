@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../adapter.js';
 import type { RunEvent } from '../../events/types.js';
 import { commitRun } from '../../store/commit.js';
-import type { RunCommit, RunRecord, RunStore, ScheduleRecord } from '../../store/types.js';
+import type { RunCommit, RunStore, ScheduleRecord } from '../../store/types.js';
 import { runRecord } from './records.js';
 
 export { runRecord };
