@@ -16,12 +16,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     .version(await readVersion(), '-V, --version')
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
     .option('--module-root <dir>', "trust the modules in DIR besides each pipeline's own folder (repeatable; also SWITCHYARD_MODULE_ROOTS)", collect, [])
+    .option('--store <url>', 'the run store for every command: postgres://... (default SWITCHYARD_STORE_URL, else SQLite under the home)')
     .option('--document-root <dir>', "let stages read documents in DIR instead of only the pipeline's folder (repeatable; also SWITCHYARD_DOCUMENT_ROOTS)", collect, [])
     .addHelpText('after', EXAMPLES);
   // The operator's sandboxes, given as flags, reach every command (and the library) as their environment variables.
-  const savedRoots = { modules: process.env.SWITCHYARD_MODULE_ROOTS, documents: process.env.SWITCHYARD_DOCUMENT_ROOTS };
+  const savedRoots = { modules: process.env.SWITCHYARD_MODULE_ROOTS, documents: process.env.SWITCHYARD_DOCUMENT_ROOTS, store: process.env.SWITCHYARD_STORE_URL };
   program.hook('preAction', () => {
-    const { moduleRoot, documentRoot } = program.opts<{ moduleRoot: string[]; documentRoot: string[] }>();
+    const { moduleRoot, documentRoot, store } = program.opts<{ moduleRoot: string[]; documentRoot: string[]; store?: string }>();
+    if (store !== undefined) process.env.SWITCHYARD_STORE_URL = store;
     if (moduleRoot.length) process.env.SWITCHYARD_MODULE_ROOTS = [...moduleRoot.map((d) => resolve(d)), ...(savedRoots.modules ? [savedRoots.modules] : [])].join(delimiter);
     if (documentRoot.length) process.env.SWITCHYARD_DOCUMENT_ROOTS = [...documentRoot.map((d) => resolve(d)), ...(savedRoots.documents ? [savedRoots.documents] : [])].join(delimiter);
   });
@@ -48,6 +50,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     restoreWarnings();
     restoreEnv('SWITCHYARD_MODULE_ROOTS', savedRoots.modules);
     restoreEnv('SWITCHYARD_DOCUMENT_ROOTS', savedRoots.documents);
+    restoreEnv('SWITCHYARD_STORE_URL', savedRoots.store);
   }
 }
 
