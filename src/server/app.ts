@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { createRequire } from 'node:module';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
@@ -102,6 +103,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Switchy
   const broker = new EventBroker();
   const hub = new HybridOrchestrator({ store, sinks: [broker], ...(options.home ? { home: options.home } : {}), ...(options.adapters ? { adapters: options.adapters } : {}), ...(options.resources ? { resources: options.resources } : {}) });
   const closing = new AbortController();
+  // Every open event stream listens for the server closing: thousands at once are expected, not a leak.
+  setMaxListeners(0, closing.signal);
   let scheduler: Scheduler | undefined;
   try {
     const catalog = await PipelineCatalog.load(options.pipelinesDir, hub.registry, options.resources);
