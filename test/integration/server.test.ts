@@ -115,7 +115,9 @@ afterAll(async () => {
 });
 
 describe('switchyard serve', () => {
-  it('says where it listens, the auth mode and what it serves', () => {
+  it('says where it listens, the auth mode and what it serves', async () => {
+    // The start-up lines can reach the pipe in more than one chunk: wait for the last of them.
+    for (const until = Date.now() + 10_000; !server.stdout.includes('scheduler: ') && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
     expect(server.stdout).toContain(`switchyard serve: listening on ${base} (API reference ${base}/api/docs)`);
     expect(server.stdout).toContain('auth: API key required (2 keys; send Authorization: Bearer KEY)');
     expect(server.stdout).toMatch(/pipelines: 3 from .*integration \(echo, release, slow\)/);
