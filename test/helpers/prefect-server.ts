@@ -1,10 +1,11 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port.js';
+import { startServerProcess } from './server-process.js';
 
 const run = promisify(execFile);
 
@@ -93,58 +94,22 @@ export async function startPrefectServer(options: StartOptions = {}): Promise<Pr
       ),
     ),
   };
-  let output = '';
-  const child: ChildProcess = spawn(prefect, ['server', 'start', '--host', '127.0.0.1', '--port', String(port)], {
+  const timeout = options.startTimeoutMs ?? 180_000;
+  const server = await startServerProcess('prefect server', prefect, ['server', 'start', '--host', '127.0.0.1', '--port', String(port)], {
     env,
     cwd: home,
-    // Its own process group, so stop() takes uvicorn and the services down with it.
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    startTimeoutMs: timeout,
+    healthy: async () => {
+      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
+      return response.ok && (await response.json()) === true;
+    },
+  }).catch(async (error: unknown) => {
+    await rm(home, { recursive: true, force: true });
+    throw error;
   });
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-20_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let exited = false;
-  child.on('exit', () => {
-    exited = true;
-  });
-
   const stop = async () => {
-    if (exited || child.pid === undefined) return;
-    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-    const timer = setTimeout(() => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }, 10_000);
-    await gone;
-    clearTimeout(timer);
+    await server.stop();
     await rm(home, { recursive: true, force: true });
   };
-
-  const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);
-  for (;;) {
-    if (exited) throw new Error(`prefect server exited before it was healthy:\n${output}`);
-    try {
-      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
-      if (response.ok && (await response.json()) === true) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`prefect server not healthy within ${options.startTimeoutMs ?? 180_000} ms:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return { url, port, home, output: () => output, stop };
+  return { url, port, home, output: server.output, stop };
 }
